@@ -1,0 +1,5 @@
+export * from "./codec";
+export * from "./ids";
+export * from "./schemas";
+export * from "./topics";
+export * from "./types";

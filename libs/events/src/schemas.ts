@@ -1,0 +1,170 @@
+import { z } from "zod";
+
+const accountId = z.string().min(1).max(128);
+const isoTime = z.iso.datetime({ offset: true });
+const country = z.string().regex(/^[A-Z]{2}$/).nullable();
+
+/** A login attempt as the game server reported it (topic `login.attempted`). */
+export const LoginAttemptedSchema = z.object({
+  eventId: z.string().min(1).max(128),
+  accountId,
+  occurredAt: isoTime,
+  ip: z.string().min(1).max(64),
+  result: z.enum(["success", "failure"]),
+  failureReason: z.string().max(128).optional(),
+  gameId: z.string().max(128).optional(),
+  serverId: z.string().max(128).optional(),
+  sessionId: z.string().max(256).optional(),
+  deviceId: z.string().max(256).optional(),
+  userAgent: z.string().max(512).optional(),
+  /** When ingest stored it. */
+  receivedAt: isoTime,
+  /** The ingest API key's name (never the key). */
+  source: z.string().max(128),
+});
+
+export const IP_CLASSES = ["public", "private", "reserved", "invalid"] as const;
+
+/** Where the login came from, added by ip-checker (topic `login.located`). */
+export const LocationSchema = z.object({
+  country,
+  ipClass: z.enum(IP_CLASSES),
+  /** Finer detail of the class: `rfc1918`, `loopback`, `cgnat`, `documentation`, `link-local`, ... */
+  ipRange: z.string().max(64).nullable(),
+  /** The IP as located: trimmed, IPv4-mapped IPv6 turned into IPv4. */
+  normalizedIp: z.string().max(64).nullable(),
+  geoipDatabase: z.object({ type: z.string(), buildEpoch: z.number().int() }).nullable(),
+});
+
+export const LoginLocatedSchema = LoginAttemptedSchema.extend({ location: LocationSchema });
+
+/** What account-security needs to know of the past, added by the logger (topic `login.recorded`). */
+export const HistoryContextSchema = z.object({
+  previousSuccess: z
+    .object({ eventId: z.string(), country, occurredAt: isoTime })
+    .nullable(),
+  /** Countries of successful logins on this account within the window, this login excluded. */
+  countriesSeen: z.array(z.string().regex(/^[A-Z]{2}$/)),
+  windowDays: z.number().int().positive(),
+  /** Failed logins on this account in the failure window, this login included. */
+  recentFailures: z.number().int().nonnegative(),
+  failureWindowMinutes: z.number().int().positive(),
+  /** Distinct accounts this IP failed on in the failure window. */
+  ipFailedAccounts: z.number().int().nonnegative(),
+});
+
+export const LoginRecordedSchema = LoginLocatedSchema.extend({ history: HistoryContextSchema });
+
+export const ACTIONS = ["notify", "kick", "block", "lock"] as const;
+export type SecurityAction = (typeof ACTIONS)[number];
+export const CHANNELS = ["email", "sms", "in_game"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const RULE_CODES = [
+  "new_country",
+  "impossible_travel",
+  "country_not_allowed",
+  "takeover_suspected",
+  "failure_burst",
+  "credential_stuffing",
+  "player_denied_login",
+] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
+/** Facts behind a reason, shown to players and staff in words. */
+export const EvidenceSchema = z.object({
+  country: country.optional(),
+  previousCountry: country.optional(),
+  previousAt: isoTime.optional(),
+  distanceKm: z.number().nonnegative().optional(),
+  speedKmh: z.number().nonnegative().optional(),
+  elapsedMinutes: z.number().nonnegative().optional(),
+  failures: z.number().int().nonnegative().optional(),
+  windowMinutes: z.number().int().positive().optional(),
+  ipFailedAccounts: z.number().int().nonnegative().optional(),
+  allowedCountries: z.array(z.string()).optional(),
+});
+
+export const ReasonSchema = z.object({
+  code: z.enum(RULE_CODES),
+  action: z.enum(ACTIONS),
+  mode: z.enum(["enforce", "shadow"]),
+  evidence: EvidenceSchema,
+});
+
+/** A decision for one login; no record is produced for "nothing to do" (topic `security.decided`). */
+export const SecurityDecidedSchema = z.object({
+  accountId,
+  loginEventId: z.string(),
+  occurredAt: isoTime,
+  /** The strongest enforced action; null when every rule that fired is in shadow mode. */
+  action: z.enum(ACTIONS).nullable(),
+  /** Every action to carry out, e.g. lock + kick + notify. */
+  actions: z.array(z.enum(ACTIONS)),
+  reasons: z.array(ReasonSchema).min(1),
+  /** Notification channels in fallback order. */
+  channels: z.array(z.enum(CHANNELS)),
+  country,
+  gameId: z.string().optional(),
+  serverId: z.string().optional(),
+  sessionId: z.string().optional(),
+});
+
+export const AccountStateSchema = z.object({
+  locked: z.boolean(),
+  lockedAt: isoTime.nullable(),
+  reason: z.string().nullable(),
+  blockedCountries: z.array(z.string()),
+  allowedCountries: z.array(z.string()),
+  travel: z.object({ country: z.string(), until: isoTime }).nullable(),
+});
+
+/** An account's security state changed; carries the whole new state (topic `account.changed`). */
+export const AccountChangedSchema = z.object({
+  accountId,
+  change: z.enum(["locked", "unlocked", "settings_changed", "country_blocked", "country_allowed"]),
+  at: isoTime,
+  by: z.object({ kind: z.enum(["system", "player", "staff"]), id: z.string().nullable() }),
+  reason: z.string().max(2000).nullable(),
+  /** The decision or login that caused it, when there is one. */
+  loginEventId: z.string().nullable(),
+  state: AccountStateSchema,
+});
+
+/** What the responder did per channel (topic `action.completed`). */
+export const ActionCompletedSchema = z.object({
+  accountId,
+  decisionId: z.string(),
+  loginEventId: z.string(),
+  results: z.array(
+    z.object({
+      channel: z.enum(["email", "sms", "in_game", "webhook"]),
+      /** What was sent: `notification`, `player.kick`, `country.blocked`, ... */
+      kind: z.string(),
+      outcome: z.enum(["delivered", "failed", "skipped"]),
+      providerId: z.string().nullable(),
+      detail: z.string().nullable(),
+    }),
+  ),
+});
+
+/** An IP that failed on many distinct accounts (topic `ip.flagged`, keyed by the IP). */
+export const IpFlaggedSchema = z.object({
+  ip: z.string(),
+  failedAccounts: z.number().int().nonnegative(),
+  flaggedAt: isoTime,
+  until: isoTime,
+});
+
+export type LoginAttempted = z.infer<typeof LoginAttemptedSchema>;
+export type Location = z.infer<typeof LocationSchema>;
+export type LoginLocated = z.infer<typeof LoginLocatedSchema>;
+export type HistoryContext = z.infer<typeof HistoryContextSchema>;
+export type LoginRecorded = z.infer<typeof LoginRecordedSchema>;
+export type Evidence = z.infer<typeof EvidenceSchema>;
+export type Reason = z.infer<typeof ReasonSchema>;
+export type SecurityDecided = z.infer<typeof SecurityDecidedSchema>;
+export type AccountState = z.infer<typeof AccountStateSchema>;
+export type AccountChanged = z.infer<typeof AccountChangedSchema>;
+export type ActionCompleted = z.infer<typeof ActionCompletedSchema>;
+export type IpFlagged = z.infer<typeof IpFlaggedSchema>;
+export type IpClass = (typeof IP_CLASSES)[number];

@@ -1,0 +1,22 @@
+/** Every topic of the pipeline (DESIGN.md section 2). The record key is always the accountId. */
+export const TOPICS = {
+  loginAttempted: "login.attempted",
+  loginLocated: "login.located",
+  loginRecorded: "login.recorded",
+  securityDecided: "security.decided",
+  accountChanged: "account.changed",
+  actionCompleted: "action.completed",
+  /** IPs that failed on many accounts; keyed by the IP, read by ingest for `ipFlagged`. */
+  ipFlagged: "ip.flagged",
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** The dead-letter topic of a topic: where a stage puts the records of `topic` it gave up on. */
+export function dlqTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export function isDlqTopic(topic: string): boolean {
+  return topic.endsWith(".dlq");
+}
