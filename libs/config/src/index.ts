@@ -30,7 +30,7 @@ export const envFields = {
     z
       .enum(["true", "false", "1", "0", "yes", "no"])
       .transform((v) => ["true", "1", "yes"].includes(v))
-      .default(fallback ? "true" : "false"),
+      .default(fallback),
   /** Comma-separated `host:port` list. */
   brokers: () =>
     z
