@@ -1,0 +1,3 @@
+export type * from "./bus";
+export * from "./lifecycle";
+export * from "./stage/index";
