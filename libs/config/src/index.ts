@@ -8,7 +8,10 @@ export class ConfigError extends Error {
  * Parses environment variables with a zod object schema, once, at start. A bad value fails with
  * one message naming every offending variable, what it got and what it expects.
  */
-export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): z.infer<S> {
   // Empty strings mean "not set", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
@@ -16,7 +19,12 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "(environment)");
     const got = cleaned[name];
-    const shown = got === undefined ? "not set" : /SECRET|PASSWORD|TOKEN|KEY/.test(name) ? "[hidden]" : JSON.stringify(got);
+    const shown =
+      got === undefined
+        ? "not set"
+        : /SECRET|PASSWORD|TOKEN|KEY/.test(name)
+          ? "[hidden]"
+          : JSON.stringify(got);
     return `  ${name}: ${issue.message} (got ${shown})`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
@@ -35,7 +43,12 @@ export const envFields = {
   brokers: () =>
     z
       .string()
-      .transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(",")
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, "expected host:port")).min(1)),
   url: () => z.url(),
 };

@@ -1,5 +1,11 @@
-import { LoginGuardError, permanentError } from "@loginguard/errors";
-import { EVENT_SCHEMAS, type CloudEvent, type EventType, type LoginGuardEvent, isKnownEventType } from "./types";
+import { type LoginGuardError, permanentError } from "@loginguard/errors";
+import {
+  type CloudEvent,
+  EVENT_SCHEMAS,
+  type EventType,
+  isKnownEventType,
+  type LoginGuardEvent,
+} from "./types";
 
 /** A record as any Kafka client sees it: key, value bytes and string headers. */
 export interface WireRecord {
@@ -94,10 +100,14 @@ export function decodeEvent<T extends EventType>(
   if (!isKnownEventType(type) || !(accepts as readonly string[]).includes(type)) {
     return {
       ok: false,
-      error: permanentError(`unsupported event type ${type}; this consumer accepts ${accepts.join(", ")}`, "unsupported_event_type", {
-        ceId: envelope.event.id,
-        type,
-      }),
+      error: permanentError(
+        `unsupported event type ${type}; this consumer accepts ${accepts.join(", ")}`,
+        "unsupported_event_type",
+        {
+          ceId: envelope.event.id,
+          type,
+        },
+      ),
     };
   }
   const parsed = EVENT_SCHEMAS[type].safeParse(envelope.event.data);

@@ -2,7 +2,10 @@ import { z } from "zod";
 
 const accountId = z.string().min(1).max(128);
 const isoTime = z.iso.datetime({ offset: true });
-const country = z.string().regex(/^[A-Z]{2}$/).nullable();
+const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/)
+  .nullable();
 
 /** A login attempt as the game server reported it (topic `login.attempted`). */
 export const LoginAttemptedSchema = z.object({
@@ -40,9 +43,7 @@ export const LoginLocatedSchema = LoginAttemptedSchema.extend({ location: Locati
 
 /** What account-security needs to know of the past, added by the logger (topic `login.recorded`). */
 export const HistoryContextSchema = z.object({
-  previousSuccess: z
-    .object({ eventId: z.string(), country, occurredAt: isoTime })
-    .nullable(),
+  previousSuccess: z.object({ eventId: z.string(), country, occurredAt: isoTime }).nullable(),
   /** Countries of successful logins on this account within the window, this login excluded. */
   countriesSeen: z.array(z.string().regex(/^[A-Z]{2}$/)),
   windowDays: z.number().int().positive(),

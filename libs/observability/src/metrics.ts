@@ -1,11 +1,14 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** One registry per process; every service registers on it and `/metrics` serves it. */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
 function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  return (registry.getSingleMetric(name) as Counter<L>) ?? new Counter({ name, help, labelNames, registers: [registry] });
+  return (
+    (registry.getSingleMetric(name) as Counter<L>) ??
+    new Counter({ name, help, labelNames, registers: [registry] })
+  );
 }
 function histogram<L extends string>(
   name: string,
@@ -19,21 +22,32 @@ function histogram<L extends string>(
   );
 }
 function gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-  return (registry.getSingleMetric(name) as Gauge<L>) ?? new Gauge({ name, help, labelNames, registers: [registry] });
+  return (
+    (registry.getSingleMetric(name) as Gauge<L>) ??
+    new Gauge({ name, help, labelNames, registers: [registry] })
+  );
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The metrics DESIGN.md section 9 asks of every service. */
 export const metrics = {
-  stageRecordsIn: counter("loginguard_stage_records_in_total", "Records consumed by a stage", ["stage", "topic"]),
-  stageRecordsOut: counter("loginguard_stage_records_out_total", "Records published by a stage", ["stage", "topic"]),
+  stageRecordsIn: counter("loginguard_stage_records_in_total", "Records consumed by a stage", [
+    "stage",
+    "topic",
+  ]),
+  stageRecordsOut: counter("loginguard_stage_records_out_total", "Records published by a stage", [
+    "stage",
+    "topic",
+  ]),
   stageDeadLettered: counter("loginguard_stage_dead_lettered_total", "Records a stage dead-lettered", [
     "stage",
     "topic",
     "code",
   ]),
-  stageRetries: counter("loginguard_stage_retries_total", "Handler attempts retried after a failure", ["stage"]),
+  stageRetries: counter("loginguard_stage_retries_total", "Handler attempts retried after a failure", [
+    "stage",
+  ]),
   stageHandlerSeconds: histogram(
     "loginguard_stage_handler_seconds",
     "Handler time per batch",

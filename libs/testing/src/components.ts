@@ -4,8 +4,10 @@ import { testEnv } from "./env";
 
 /** Real components tests may need, each with how to tell it is installed. */
 const PROBES: Record<string, () => true | string> = {
-  postgresql: () => existsSync("/usr/lib/postgresql/15/bin/initdb") || "Debian package postgresql (15) not installed",
-  librdkafka: () => existsSync("/usr/include/librdkafka/rdkafka_mock.h") || "Debian package librdkafka-dev not installed",
+  postgresql: () =>
+    existsSync("/usr/lib/postgresql/15/bin/initdb") || "Debian package postgresql (15) not installed",
+  librdkafka: () =>
+    existsSync("/usr/include/librdkafka/rdkafka_mock.h") || "Debian package librdkafka-dev not installed",
   kcat: () => onPath("kcat") || "Debian package kcat not installed",
   chromium: () => existsSync("/usr/bin/chromium") || "Debian package chromium not installed",
   cc: () => onPath("cc") || "no C compiler (cc) on PATH",
@@ -28,7 +30,9 @@ function onPath(command: string): boolean {
  * `describe.skipIf(missing.skip)`.
  */
 export function requireComponents(...names: ComponentName[]): { skip: boolean; reason: string } {
-  const problems = names.map((name) => PROBES[name]?.() ?? `unknown component ${name}`).filter((r): r is string => r !== true);
+  const problems = names
+    .map((name) => PROBES[name]?.() ?? `unknown component ${name}`)
+    .filter((r): r is string => r !== true);
   if (problems.length === 0) return { skip: false, reason: "" };
   const reason = `missing component: ${problems.join("; ")} (bash .ci/run installs it)`;
   if (testEnv.ci) throw new Error(`${reason}; CI=true requires every component`);

@@ -20,7 +20,12 @@ const MAX_ERROR_TEXT = 2000;
  * The dead-letter record for `record`: the original key, value and headers, plus why it failed,
  * where it came from and how often it was tried — enough to inspect and replay it.
  */
-export function deadLetterOf(record: BusRecord, error: unknown, stage: string, attempts: number): OutgoingRecord {
+export function deadLetterOf(
+  record: BusRecord,
+  error: unknown,
+  stage: string,
+  attempts: number,
+): OutgoingRecord {
   const code = (error as { code?: unknown }).code;
   return {
     topic: dlqTopicOf(record.topic),
@@ -29,7 +34,8 @@ export function deadLetterOf(record: BusRecord, error: unknown, stage: string, a
     headers: {
       ...record.headers,
       [DLQ_HEADERS.error]: describeError(error).slice(0, MAX_ERROR_TEXT),
-      [DLQ_HEADERS.code]: typeof code === "string" ? code : retryability(error) === false ? "rejected" : "gave_up",
+      [DLQ_HEADERS.code]:
+        typeof code === "string" ? code : retryability(error) === false ? "rejected" : "gave_up",
       [DLQ_HEADERS.stage]: stage,
       [DLQ_HEADERS.topic]: record.topic,
       [DLQ_HEADERS.partition]: String(record.partition),

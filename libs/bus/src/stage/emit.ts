@@ -1,17 +1,19 @@
 import {
   type CloudEvent,
-  type EventType,
-  type LoginGuardEvent,
+  type DecodeResult,
   decodeEnvelope,
   decodeEvent,
   deriveEventId,
-  type DecodeResult,
+  type EventType,
+  type LoginGuardEvent,
   type WireRecord,
 } from "@loginguard/events";
 import type { Emit } from "./types";
 
 /** A decoder for `StageDefinition.decode` that accepts exactly these loginguard event types. */
-export function accept<T extends EventType>(...types: T[]): (record: WireRecord) => DecodeResult<LoginGuardEvent<T>> {
+export function accept<T extends EventType>(
+  ...types: T[]
+): (record: WireRecord) => DecodeResult<LoginGuardEvent<T>> {
   return (record) => decodeEvent(record, types);
 }
 

@@ -1,6 +1,6 @@
 export { DLQ_HEADERS, deadLetterOf } from "./dead-letter";
 export { accept, acceptAny, deriveEmit } from "./emit";
 export { InFlightLimiter } from "./limiter";
-export { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep } from "./retry";
+export { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
 export { startStage } from "./run-stage";
 export type * from "./types";

@@ -52,7 +52,8 @@ export class InFlightLimiter {
   }
 
   static #check(limit: number): number {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`maxInFlight must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`maxInFlight must be a positive integer, got ${limit}`);
     return limit;
   }
 }

@@ -1,11 +1,11 @@
-import { LoginGuardError, describeError, retryability } from "@loginguard/errors";
+import { describeError, LoginGuardError, retryability } from "@loginguard/errors";
 import { type CloudEvent, encodeEvent } from "@loginguard/events";
 import { createLogger, metrics } from "@loginguard/observability";
 import type { BatchControl, Bus, BusRecord, OutgoingRecord, PartitionBatch } from "../bus";
 import { deadLetterOf } from "./dead-letter";
 import { RecentIds } from "./dedupe";
 import { InFlightLimiter } from "./limiter";
-import { DEFAULT_RETRY, type RetryPolicy, backoffDelay, sleep } from "./retry";
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
 import type { Emit, HandlerResult, RunningStage, StageContext, StageDefinition } from "./types";
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; attempts: number };
@@ -26,7 +26,10 @@ const HEARTBEAT_SLICE_MS = 1000;
  * then let the driver commit. Retryable failures are retried with backoff in place, so nothing
  * is skipped and no key is reordered; the rest goes to `<topic>.dlq` and the partition moves on.
  */
-export async function startStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>): Promise<RunningStage> {
+export async function startStage<E extends CloudEvent>(
+  bus: Bus,
+  def: StageDefinition<E>,
+): Promise<RunningStage> {
   const logger = def.logger ?? createLogger(`stage:${def.name}`);
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...def.retry };
   const limiter = new InFlightLimiter(def.maxInFlight ?? 500);
@@ -71,7 +74,9 @@ export async function startStage<E extends CloudEvent>(bus: Bus, def: StageDefin
       const all = await attempt(() => handleBatch(events, ctx), control);
       if (all.ok) {
         if (all.value.length !== events.length) {
-          throw new Error(`stage ${def.name}: handleBatch returned ${all.value.length} results for ${events.length} events`);
+          throw new Error(
+            `stage ${def.name}: handleBatch returned ${all.value.length} results for ${events.length} events`,
+          );
         }
         return all.value.map((value) => ({ ok: true, value }));
       }
@@ -124,7 +129,10 @@ export async function startStage<E extends CloudEvent>(bus: Bus, def: StageDefin
       metrics.stageRecordsIn.inc({ stage: def.name, topic: record.topic });
       const decoded = def.decode(record);
       if (!decoded.ok) {
-        logger.warn({ err: decoded.error.message, topic: record.topic, offset: record.offset }, "undecodable record");
+        logger.warn(
+          { err: decoded.error.message, topic: record.topic, offset: record.offset },
+          "undecodable record",
+        );
         dead.push(deadLetterOf(record, decoded.error, def.name, 1));
       } else if (!recent.has(decoded.event.id) && !inChunk.has(decoded.event.id)) {
         inChunk.add(decoded.event.id);
@@ -143,7 +151,8 @@ export async function startStage<E extends CloudEvent>(bus: Bus, def: StageDefin
       outcomes.forEach((outcome, i) => {
         const { record, event } = accepted[i]!;
         if (outcome.ok) {
-          for (const emit of toList(outcome.value)) out.push({ topic: emit.topic, ...encodeEvent(emit.event) });
+          for (const emit of toList(outcome.value))
+            out.push({ topic: emit.topic, ...encodeEvent(emit.event) });
         } else {
           logger.warn(
             { err: describeError(outcome.error), ceId: event.id, correlationId: event.correlationId },
@@ -157,7 +166,11 @@ export async function startStage<E extends CloudEvent>(bus: Bus, def: StageDefin
     await publish([...out, ...dead], control);
     for (const r of out) metrics.stageRecordsOut.inc({ stage: def.name, topic: r.topic });
     for (const r of dead) {
-      metrics.stageDeadLettered.inc({ stage: def.name, topic: r.topic, code: r.headers.dlq_error_code ?? "unknown" });
+      metrics.stageDeadLettered.inc({
+        stage: def.name,
+        topic: r.topic,
+        code: r.headers.dlq_error_code ?? "unknown",
+      });
     }
     for (const { event } of accepted) recent.add(event.id);
   }

@@ -1,0 +1,43 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** Named API keys, e.g. from `INGEST_API_KEYS=eu-login:k1,na-login:k2`. */
+export type ApiKeys = ReadonlyMap<string, string>;
+
+/** Parses `name:key` pairs separated by commas; throws a message naming the bad pair. */
+export function parseApiKeys(text: string): ApiKeys {
+  const keys = new Map<string, string>();
+  for (const pair of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = pair.indexOf(":");
+    const name = pair.slice(0, at).trim();
+    const key = pair.slice(at + 1).trim();
+    if (at <= 0 || key.length < 16) {
+      throw new Error(
+        `bad API key entry "${name || pair.slice(0, 8)}…": expected name:key with a key of 16+ characters`,
+      );
+    }
+    keys.set(name, key);
+  }
+  return keys;
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** The name of the key that matches `presented`, compared in constant time; undefined if none. */
+export function matchApiKey(keys: ApiKeys, presented: string | undefined): string | undefined {
+  if (!presented) return undefined;
+  const p = digest(presented);
+  let match: string | undefined;
+  for (const [name, key] of keys) {
+    if (timingSafeEqual(p, digest(key))) match ??= name;
+  }
+  return match;
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return m?.[1];
+}

@@ -1,0 +1,4 @@
+export * from "./api-keys";
+export * from "./middleware";
+export * from "./player-token";
+export * from "./staff-session";

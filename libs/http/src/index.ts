@@ -1,0 +1,5 @@
+export * from "./app";
+export * from "./json";
+export * from "./openapi";
+export * from "./problem";
+export * from "./serve";
