@@ -156,6 +156,25 @@ export const IpFlaggedSchema = z.object({
   until: isoTime,
 });
 
+export const NOTIFICATION_TEMPLATES = [
+  "unlock_code",
+  "account_unlocked",
+  "account_locked_by_player",
+] as const;
+
+/**
+ * A message for the player outside a decision, sent by the responder through the player's
+ * channels (topic `notification.requested`). `channel` picks one; absent means fallback order.
+ * Unlock codes travel here because the responder owns the contact data; they expire in minutes.
+ */
+export const NotificationRequestedSchema = z.object({
+  accountId,
+  template: z.enum(NOTIFICATION_TEMPLATES),
+  channel: z.enum(CHANNELS).nullable(),
+  params: z.record(z.string(), z.string()),
+  requestedAt: isoTime,
+});
+
 export type LoginAttempted = z.infer<typeof LoginAttemptedSchema>;
 export type Location = z.infer<typeof LocationSchema>;
 export type LoginLocated = z.infer<typeof LoginLocatedSchema>;
@@ -168,4 +187,5 @@ export type AccountState = z.infer<typeof AccountStateSchema>;
 export type AccountChanged = z.infer<typeof AccountChangedSchema>;
 export type ActionCompleted = z.infer<typeof ActionCompletedSchema>;
 export type IpFlagged = z.infer<typeof IpFlaggedSchema>;
+export type NotificationRequested = z.infer<typeof NotificationRequestedSchema>;
 export type IpClass = (typeof IP_CLASSES)[number];

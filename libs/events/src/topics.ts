@@ -8,6 +8,8 @@ export const TOPICS = {
   actionCompleted: "action.completed",
   /** IPs that failed on many accounts; keyed by the IP, read by ingest for `ipFlagged`. */
   ipFlagged: "ip.flagged",
+  /** A message for the player that is not a decision (unlock code, "you were unlocked"). */
+  notificationRequested: "notification.requested",
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

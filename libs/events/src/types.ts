@@ -6,6 +6,7 @@ import {
   LoginAttemptedSchema,
   LoginLocatedSchema,
   LoginRecordedSchema,
+  NotificationRequestedSchema,
   SecurityDecidedSchema,
 } from "./schemas";
 
@@ -18,6 +19,7 @@ export const EVENT_SCHEMAS = {
   "loginguard.account.changed.v1": AccountChangedSchema,
   "loginguard.action.completed.v1": ActionCompletedSchema,
   "loginguard.ip.flagged.v1": IpFlaggedSchema,
+  "loginguard.notification.requested.v1": NotificationRequestedSchema,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -31,6 +33,7 @@ export const EVENT_TYPES = {
   accountChanged: "loginguard.account.changed.v1",
   actionCompleted: "loginguard.action.completed.v1",
   ipFlagged: "loginguard.ip.flagged.v1",
+  notificationRequested: "loginguard.notification.requested.v1",
 } as const satisfies Record<string, EventType>;
 
 export function isKnownEventType(type: string): type is EventType {
