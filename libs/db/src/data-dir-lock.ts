@@ -1,4 +1,13 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { LoginGuardError } from "@loginguard/errors";
 
@@ -108,13 +117,27 @@ function removeStaleLock(path: string, deadOwner: number): void {
   unlinkSync(aside);
 }
 
-/** `kill(pid, 0)`: alive unless ESRCH (EPERM means it exists under another user). */
+/**
+ * Whether `pid` is a live process. `kill(pid, 0)` first (EPERM: exists under another user); on
+ * Linux, /proc then rules out what kill(2) also answers for: a zombie, and a thread id (after a
+ * container restart, a stale lock's pid can be a thread of an unrelated process, or of this one).
+ */
 export function isAlive(pid: number): boolean {
-  if (pid <= 0) return false;
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch (err) {
+    // Gone since kill(2) answered; or no /proc on this system: trust kill(2).
+    return !((err as NodeJS.ErrnoException).code === "ENOENT" && existsSync("/proc/self/status"));
+  }
+  const state = /^State:\s+(\S)/m.exec(status)?.[1];
+  const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
+  if (state === "Z" || state === "X") return false;
+  return tgid === undefined || Number(tgid) === pid;
 }

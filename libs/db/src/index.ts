@@ -1,6 +1,7 @@
+export { bytea } from "./columns";
 export { DataDirLockedError, LOCK_FILE } from "./data-dir-lock";
 export { mapPostgresError } from "./errors";
-export { migrate } from "./migrate";
+export { type MigrateResult, migrate } from "./migrate";
 export { type OpenDatabaseOptions, openDatabase } from "./open";
 export { MEMORY_DATA_DIR } from "./open-pglite";
 export type { Database, Migration, ServiceSchema, SqlClient } from "./types";

@@ -17,8 +17,9 @@ export function pgliteDir(dataDir: string): string {
 
 /**
  * Opens PGlite in `${dataDir}/pglite` after taking the directory's lock. PGlite leaves its
- * `postmaster.pid` (pid -42) behind when its process dies, and the next open hangs or aborts on
- * it; holding the lock proves no live process uses the directory, so the file is stale and removed.
+ * `postmaster.pid` (pid -42) behind when its process dies; some PGlite releases then hang or abort
+ * (`RuntimeError: Aborted()`) on the next open (0.5.16 opened such a directory fine in our tests).
+ * Holding the lock proves no live process uses the directory, so the file is stale and removed.
  */
 export async function openPglite(dataDir: string, logger?: Logger): Promise<Database> {
   if (dataDir === MEMORY_DATA_DIR) return wrap(await PGlite.create(), () => {});
