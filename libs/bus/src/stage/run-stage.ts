@@ -1,12 +1,21 @@
 import { describeError, LoginGuardError, retryability } from "@loginguard/errors";
-import { type CloudEvent, encodeEvent } from "@loginguard/events";
+import { type CloudEvent, decodeEvent, type EventType, encodeEvent } from "@loginguard/events";
 import { createLogger, metrics } from "@loginguard/observability";
 import type { BatchControl, Bus, BusRecord, OutgoingRecord, PartitionBatch } from "../bus";
 import { deadLetterOf } from "./dead-letter";
 import { RecentIds } from "./dedupe";
 import { InFlightLimiter } from "./limiter";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
-import type { Emit, HandlerResult, RunningStage, StageContext, StageDefinition } from "./types";
+import type {
+  CustomStageDefinition,
+  Decoder,
+  Emit,
+  HandlerResult,
+  LoginGuardStageDefinition,
+  RunningStage,
+  StageContext,
+  StageDefinition,
+} from "./types";
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; attempts: number };
 
@@ -26,15 +35,30 @@ const HEARTBEAT_SLICE_MS = 1000;
  * then let the driver commit. Retryable failures are retried with backoff in place, so nothing
  * is skipped and no key is reordered; the rest goes to `<topic>.dlq` and the partition moves on.
  */
-export async function startStage<E extends CloudEvent>(
+export function startStage<T extends EventType>(
   bus: Bus,
-  def: StageDefinition<E>,
+  def: LoginGuardStageDefinition<T>,
+): Promise<RunningStage>;
+export function startStage<E extends CloudEvent>(
+  bus: Bus,
+  def: CustomStageDefinition<E>,
+): Promise<RunningStage>;
+export function startStage(
+  bus: Bus,
+  def: LoginGuardStageDefinition<EventType> | CustomStageDefinition<CloudEvent>,
 ): Promise<RunningStage> {
+  const decode: Decoder = def.decode ?? ((record) => decodeEvent(record, def.accepts ?? []));
+  return runStage(bus, { ...def, decode } as StageDefinition<CloudEvent>);
+}
+
+async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>): Promise<RunningStage> {
   const logger = def.logger ?? createLogger(`stage:${def.name}`);
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...def.retry };
   const limiter = new InFlightLimiter(def.maxInFlight ?? 500);
   const recent = new RecentIds(def.dedupeCapacity ?? 100_000);
   const inputs = typeof def.input === "string" ? [def.input] : [...def.input];
+  if (!def.handle === !def.handleBatch)
+    throw new Error(`stage ${def.name}: give exactly one of handle and handleBatch`);
 
   async function attempt<T>(fn: () => Promise<T>, control: BatchControl): Promise<Attempt<T>> {
     for (let n = 1; ; n++) {
@@ -89,7 +113,7 @@ export async function startStage<E extends CloudEvent>(
       }
       return outcomes;
     }
-    const handleOne = def.handle;
+    const handleOne = def.handle!;
     // Keys run concurrently, each key's events in order.
     const byKey = new Map<string, number[]>();
     events.forEach((event, i) => {

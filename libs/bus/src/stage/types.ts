@@ -1,4 +1,4 @@
-import type { CloudEvent, DecodeResult, WireRecord } from "@loginguard/events";
+import type { CloudEvent, DecodeResult, EventType, LoginGuardEvent, WireRecord } from "@loginguard/events";
 import type { Logger } from "@loginguard/observability";
 import type { RetryPolicy } from "./retry";
 
@@ -18,12 +18,22 @@ export interface StageContext {
   readonly signal: AbortSignal;
 }
 
-interface StageBase<E extends CloudEvent> {
+/**
+ * A stage: give exactly one of `handle` (one event at a time; events of one key in order, keys
+ * concurrently) or `handleBatch` (a chunk at once, for one multi-row database write per chunk;
+ * returns one result per input, in input order).
+ */
+/** Decodes and validates one record. */
+export type Decoder<E extends CloudEvent = CloudEvent> = (record: WireRecord) => DecodeResult<E>;
+/** The event type a decoder yields. */
+export type DecodedBy<D> = D extends Decoder<infer E> ? E : never;
+
+export interface StageOptions<E extends CloudEvent> {
   /** The consumer group and the `ce_source` of what the stage emits. */
   name: string;
   input: string | readonly string[];
-  /** Decodes and validates a record; a failure is dead-lettered. See `accept()` and `acceptAny`. */
-  decode: (record: WireRecord) => DecodeResult<E>;
+  handle?: (event: NoInfer<E>, ctx: StageContext) => Promise<HandlerResult> | HandlerResult;
+  handleBatch?: (events: NoInfer<E>[], ctx: StageContext) => Promise<HandlerResult[]>;
   /** Records in flight across partitions (backpressure); changeable with `setMaxInFlight`. Default 500. */
   maxInFlight?: number;
   retry?: Partial<RetryPolicy>;
@@ -34,22 +44,24 @@ interface StageBase<E extends CloudEvent> {
   logger?: Logger;
 }
 
-/** A stage handling one event at a time; events of one key arrive in order, keys run concurrently. */
-export interface EventStageDefinition<E extends CloudEvent> extends StageBase<E> {
-  handle(event: E, ctx: StageContext): Promise<HandlerResult> | HandlerResult;
-  handleBatch?: never;
-}
-
 /**
- * A stage handling a chunk of events at once (one multi-row database write per chunk). Returns
- * one result per input, in input order.
+ * Write `accepts: [EVENT_TYPES.loginLocated, ...]` for loginguard events: the handler's event type
+ * is inferred from it. (A generic `decode: accept(...)` call inside the same object literal defeats
+ * TypeScript's inference and types the event's data as unknown.) Records of other types or
+ * versions, and data failing the schema, are dead-lettered.
  */
-export interface BatchStageDefinition<E extends CloudEvent> extends StageBase<E> {
-  handleBatch(events: E[], ctx: StageContext): Promise<HandlerResult[]>;
-  handle?: never;
-}
+export type LoginGuardStageDefinition<T extends EventType> = StageOptions<LoginGuardEvent<T>> & {
+  accepts: readonly T[];
+  decode?: never;
+};
 
-export type StageDefinition<E extends CloudEvent> = EventStageDefinition<E> | BatchStageDefinition<E>;
+/** A stage with its own decoder, e.g. `decode: acceptAny` (the relay passes events of any type). */
+export type CustomStageDefinition<E extends CloudEvent> = StageOptions<E> & {
+  decode: Decoder<E>;
+  accepts?: never;
+};
+
+export type StageDefinition<E extends CloudEvent> = StageOptions<E> & { decode: Decoder<E> };
 
 export interface RunningStage {
   readonly name: string;
