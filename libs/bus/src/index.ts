@@ -1,3 +1,5 @@
 export type * from "./bus";
 export * from "./lifecycle";
 export * from "./stage/index";
+export * from "./kafka/index";
+export * from "./topics-file";

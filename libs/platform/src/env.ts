@@ -1,0 +1,27 @@
+import { envFields, parseEnv } from "@loginguard/config";
+import { z } from "zod";
+
+/** Variables every loginguard process reads (DESIGN.md section 6, "Every service"). */
+export const platformEnvSchema = z.object({
+  /** HTTP port. Default 8080 (embedded: everything on it; distributed: this app's API). */
+  PORT: envFields.port(8080),
+  /** Embedded mode's data directory (PGlite and the embedded event log). Default ./data. */
+  DATA_DIR: z.string().default("./data"),
+  /** Kafka bootstrap servers `host:port,...`. Set: distributed mode on Kafka. */
+  KAFKA_BROKERS: envFields.brokers().optional(),
+  /** PostgreSQL URL. Set: services keep their data in PostgreSQL instead of PGlite. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected postgres://...")
+    .optional(),
+  /** pino level: trace, debug, info, warn, error, fatal, silent. Default info. */
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** production turns off development helpers (dev sign-in) and sets Secure cookies. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type PlatformEnv = z.infer<typeof platformEnvSchema>;
+
+export function loadPlatformEnv(env: Record<string, string | undefined> = process.env): PlatformEnv {
+  return parseEnv(platformEnvSchema, env);
+}

@@ -1,0 +1,3 @@
+export * from "./env";
+export * from "./open-platform";
+export * from "./run-module";

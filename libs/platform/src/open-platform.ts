@@ -1,0 +1,81 @@
+import { type Bus, createEmbeddedBus, createKafkaBus } from "@loginguard/bus";
+import { type Database, openDatabase } from "@loginguard/db";
+import { permanentError } from "@loginguard/errors";
+import type { ReadinessCheck } from "@loginguard/http";
+import { createLogger, type Logger } from "@loginguard/observability";
+
+export interface PlatformOptions {
+  /** The Kafka client id and log component, e.g. "logger". */
+  service: string;
+  /** Set: distributed mode on Kafka. */
+  kafkaBrokers?: string[];
+  /** Set: PostgreSQL; else PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Whether this process needs a database (ingest and ip-checker on Kafka do not). */
+  needsDatabase: boolean;
+  logger?: Logger;
+}
+
+/** The event log and database of one process, with readiness checks for `/readyz`. */
+export interface Platform {
+  readonly mode: "embedded" | "distributed";
+  readonly bus: Bus;
+  readonly db: Database | undefined;
+  readonly readiness: Record<string, ReadinessCheck>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what a process runs on (DESIGN.md section 4): Kafka + PostgreSQL when KAFKA_BROKERS is
+ * set, else the embedded log on PGlite (or on PostgreSQL when DATABASE_URL is set).
+ */
+export async function openPlatform(options: PlatformOptions): Promise<Platform> {
+  const logger = options.logger ?? createLogger("platform");
+  const distributed = (options.kafkaBrokers?.length ?? 0) > 0;
+  if (distributed && options.needsDatabase && !options.databaseUrl) {
+    throw permanentError(
+      `${options.service} needs DATABASE_URL in distributed mode (KAFKA_BROKERS is set)`,
+      "config",
+    );
+  }
+  const db =
+    options.needsDatabase || !distributed
+      ? await openDatabase(
+          options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: options.dataDir },
+        )
+      : undefined;
+  let bus: Bus;
+  try {
+    bus = distributed
+      ? createKafkaBus({ brokers: options.kafkaBrokers!, clientId: `loginguard-${options.service}` })
+      : await createEmbeddedBus({ db: db! });
+  } catch (err) {
+    await db?.close();
+    throw err;
+  }
+  logger.info(
+    { mode: distributed ? "distributed" : "embedded", database: db?.kind ?? "none" },
+    "event log and database open",
+  );
+  const readiness: Record<string, ReadinessCheck> = {
+    eventLog: async () => {
+      await bus.listTopics();
+    },
+  };
+  if (db) {
+    readiness.database = async () => {
+      await db.sql.query("select 1");
+    };
+  }
+  return {
+    mode: distributed ? "distributed" : "embedded",
+    bus,
+    db,
+    readiness,
+    async close() {
+      await bus.close();
+      await db?.close();
+    },
+  };
+}
