@@ -162,6 +162,24 @@ export function describeDatabase(name: string, factory: () => Promise<DatabaseFa
       expect(read.rows[101]?.h).toEqual({ i: 99 });
     });
 
+    it("inserts many rows through unnest() of one array parameter per column", async () => {
+      const schema = freshSchema("unnest");
+      await db.sql.exec(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id int8, v bytea, h jsonb)`);
+      const rows = Array.from({ length: 50 }, (_, i) => ({
+        id: 2 ** 40 + i,
+        v: Uint8Array.from([i, 0, 255, 92, 34]),
+        h: { i, quote: 'a "b" \\ c', list: [i] },
+      }));
+      await db.sql.query(
+        `INSERT INTO ${schema}.t SELECT * FROM unnest($1::int8[], $2::bytea[], $3::jsonb[])`,
+        [rows.map((r) => r.id), rows.map((r) => r.v), rows.map((r) => r.h)],
+      );
+      const read = await db.sql.query<{ id: number; v: Uint8Array; h: unknown }>(
+        `SELECT * FROM ${schema}.t ORDER BY id`,
+      );
+      expect(read.rows.map((r) => ({ id: r.id, v: Uint8Array.from(r.v), h: r.h }))).toEqual(rows);
+    });
+
     it("drizzle selects and inserts on a table in a service's own schema", async () => {
       const schema = freshSchema("drz");
       await migrate(db, {

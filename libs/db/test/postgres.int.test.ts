@@ -1,6 +1,7 @@
 import { retryability } from "@loginguard/errors";
 import { requireComponents } from "@loginguard/testing";
 import { type PostgresServer, startPostgres, usePostgres } from "@loginguard/testing/postgres";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, migrate, openDatabase } from "../src/index";
 import { describeDatabase } from "./database-suite";
@@ -85,6 +86,15 @@ describe.skipIf(missing.skip)("PostgreSQL", () => {
         expect(err).toMatchObject({ code: "database_unavailable", retryable: true });
         expect(retryability(err)).toBe(true);
       }
+    });
+
+    it("drizzle's errors are classified retryable too (through their cause)", async () => {
+      const err = await db.drizzle.execute(sql`SELECT 1`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(retryability(err)).toBe(true);
     });
 
     it("gives a retryable error when opening", async () => {
