@@ -1,0 +1,166 @@
+import type { OpenApiFragment } from "@loginguard/http";
+import { MAX_BATCH_LOGINS } from "./login-body";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+const retryAfter = { "retry-after": { schema: { type: "integer" }, description: "Seconds to wait" } };
+
+/** The part of the OpenAPI document ingest contributes. */
+export const ingestOpenApi: OpenApiFragment = {
+  paths: {
+    "/v1/logins": {
+      post: {
+        summary: "Report login attempts (one, or a batch of up to 1000)",
+        description:
+          "Publishes each login to login.attempted and answers 202 only after the event log acknowledged all of them. " +
+          "A batch with any invalid login is rejected whole. The same eventId sent again by the same key within the " +
+          "dedupe window is answered 202 without being published again. Unknown fields are rejected. Rate limited per key in events/s.",
+        security: [{ ingestKey: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                oneOf: [
+                  { $ref: "#/components/schemas/Login" },
+                  {
+                    type: "object",
+                    additionalProperties: false,
+                    required: ["events"],
+                    properties: {
+                      events: {
+                        type: "array",
+                        minItems: 1,
+                        maxItems: MAX_BATCH_LOGINS,
+                        items: { $ref: "#/components/schemas/Login" },
+                      },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          "202": {
+            description: "Stored in the event log",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["accepted", "eventIds"],
+                  properties: {
+                    accepted: { type: "integer", description: "Logins in the request" },
+                    eventIds: {
+                      type: "array",
+                      items: { type: "string" },
+                      description: "One per login, in request order (generated ones included)",
+                    },
+                  },
+                },
+              },
+            },
+          },
+          "400": problem("Invalid body; `errors` lists `{index, path, message}` per invalid field"),
+          "401": problem("Missing or wrong ingest key"),
+          "413": problem("Body over 1 MiB"),
+          "415": problem("Body not declared as JSON"),
+          "429": { ...problem("Over the key's events/s"), headers: retryAfter },
+          "503": {
+            ...problem("The event log cannot take writes; nothing was accepted"),
+            headers: retryAfter,
+          },
+        },
+      },
+    },
+    "/v1/accounts/{accountId}/status": {
+      get: {
+        summary: "An account's lock and country state, for login servers",
+        description:
+          "Answered from memory (kept up to date from account.changed and ip.flagged). An unknown account is unlocked with empty lists.",
+        security: [{ ingestKey: [] }],
+        parameters: [
+          { name: "accountId", in: "path", required: true, schema: { type: "string", maxLength: 128 } },
+          {
+            name: "ip",
+            in: "query",
+            required: false,
+            schema: { type: "string" },
+            description: "Adds ipFlagged: whether this IP failed on many accounts (credential stuffing)",
+          },
+        ],
+        responses: {
+          "200": {
+            description: "The account's status",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/AccountStatus" } } },
+          },
+          "400": problem("accountId too long, or ip not an IP address"),
+          "401": problem("Missing or wrong ingest key"),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      ingestKey: { type: "http", scheme: "bearer", description: "An ingest API key from INGEST_API_KEYS" },
+    },
+    schemas: {
+      Login: {
+        type: "object",
+        additionalProperties: false,
+        required: ["accountId", "occurredAt", "ip", "result"],
+        properties: {
+          eventId: { type: "string", maxLength: 128, description: "Idempotency key; generated when absent" },
+          accountId: { type: "string", minLength: 1, maxLength: 128 },
+          occurredAt: {
+            type: "string",
+            format: "date-time",
+            description: "RFC 3339 with offset; at most 1 day ahead and 365 days back",
+          },
+          ip: { type: "string", description: "IPv4 or IPv6 address, no port" },
+          result: { type: "string", enum: ["success", "failure"] },
+          failureReason: { type: ["string", "null"], maxLength: 128 },
+          gameId: { type: ["string", "null"], maxLength: 128 },
+          serverId: { type: ["string", "null"], maxLength: 128 },
+          sessionId: { type: ["string", "null"], maxLength: 256, description: "Needed to kick the session" },
+          deviceId: { type: ["string", "null"], maxLength: 256 },
+          userAgent: { type: ["string", "null"], maxLength: 512 },
+        },
+      },
+      AccountStatus: {
+        type: "object",
+        required: ["locked", "lockedAt", "reason", "blockedCountries", "allowedCountries", "travel"],
+        properties: {
+          locked: { type: "boolean" },
+          lockedAt: { type: ["string", "null"], format: "date-time" },
+          reason: { type: ["string", "null"] },
+          blockedCountries: { type: "array", items: { type: "string" } },
+          allowedCountries: { type: "array", items: { type: "string" } },
+          travel: {
+            oneOf: [
+              {
+                type: "object",
+                properties: { country: { type: "string" }, until: { type: "string", format: "date-time" } },
+              },
+              { type: "null" },
+            ],
+          },
+          ipFlagged: { type: "boolean", description: "Present when ?ip= was given" },
+        },
+      },
+      Problem: {
+        type: "object",
+        required: ["type", "title", "status"],
+        properties: {
+          type: { type: "string" },
+          title: { type: "string" },
+          status: { type: "integer" },
+          detail: { type: "string" },
+          errors: { type: "array", items: { type: "object" } },
+        },
+      },
+    },
+  },
+};
