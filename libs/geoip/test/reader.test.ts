@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { LoginGuardError } from "@loginguard/errors";
 import { silentLogger } from "@loginguard/observability";
-import { open as openMaxmind } from "maxmind";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { open as openMaxmind, Reader, type Response } from "maxmind";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { defaultGeoIpDatabasePath } from "../src/default-path";
 import { type GeoIpReader, openGeoIp } from "../src/reader";
 import { testDb } from "./fixtures";
@@ -47,6 +47,8 @@ describe.each([
     ["216.160.83.56", "US"],
     ["2001:218::", "JP"],
     ["2001:0218:0000::0001", "JP"],
+    ["202.196.224.1", "PH"], // represented_country US (a military base): country stays PH
+    ["214.1.1.1", null], // an anycast block without a country
     ["1.1.1.1", null], // not in the test database
   ])("%s -> %s", (ip, country) => {
     expect(geoip.locate(ip).country).toBe(country);
@@ -255,6 +257,36 @@ describe("files that are not usable databases", () => {
       code: "geoip_database_invalid",
       retryable: false,
     });
+  });
+
+  it("a damaged record: that lookup answers null country, logs, and is not cached", async () => {
+    const bytes = Buffer.from(await readFile(testDb("GeoIP2-Country-Test")));
+    // Find the file offset of the record for 89.160.20.112 (mmdb-lib internals) and break it.
+    const raw = new Reader<Response>(bytes) as unknown as {
+      findAddressInTree(ip: string): [number | null, number];
+      metadata: { nodeCount: number; searchTreeSize: number };
+    };
+    const [pointer] = raw.findAddressInTree("89.160.20.112");
+    if (pointer === null) throw new Error("test database changed: no record for 89.160.20.112");
+    const offset = pointer - raw.metadata.nodeCount + raw.metadata.searchTreeSize;
+    bytes[offset] = 0x00; // "extended type" control byte...
+    bytes[offset + 1] = 0x00; // ...followed by an invalid type
+    const path = join(dir, "damaged.mmdb");
+    await writeFile(path, bytes);
+
+    const damagedLogger = silentLogger();
+    const errors = vi.spyOn(damagedLogger, "error");
+    const geoip = await openGeoIp({ path, logger: damagedLogger, watch: false });
+    readers.push(geoip);
+    expect(geoip.locate("89.160.20.112")).toEqual({
+      country: null,
+      ipClass: "public",
+      ipRange: null,
+      normalizedIp: "89.160.20.112",
+    });
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ path }), "GeoIP lookup failed");
+    expect(geoip.stats().cacheEntries).toBe(0);
+    expect(geoip.locate("81.2.69.160").country).toBe("GB"); // the rest still works
   });
 
   it("a truncated database", async () => {
