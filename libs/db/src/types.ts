@@ -15,7 +15,9 @@ export interface SqlClient {
   exec(sql: string): Promise<void>;
   /**
    * Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it
-   * throws. Inside `fn`, use only `tx`; `tx.transaction` nests with a savepoint.
+   * throws. Inside `fn`, use only `tx`: on PGlite (one connection) a query on the outer client
+   * waits until the transaction ends, so awaiting one inside `fn` never returns. `tx.transaction`
+   * nests with a savepoint.
    */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
