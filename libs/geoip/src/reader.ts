@@ -95,6 +95,14 @@ const INVALID_LOCATION: GeoIpLocation = Object.freeze({
   normalizedIp: null,
 });
 
+/** Log fields for an error and its cause (mmdb-lib's message says what is wrong with a file). */
+function errorFields(err: unknown): { err: string; cause?: string } {
+  const cause = err instanceof Error ? err.cause : undefined;
+  return cause === undefined
+    ? { err: describeError(err) }
+    : { err: describeError(err), cause: describeError(cause) };
+}
+
 /**
  * Opens a MaxMind DB file for country lookups. Rejects with a `LoginGuardError` when the file
  * is missing, is not a MaxMind DB, or has no countries (an ASN database, for instance).
@@ -113,6 +121,9 @@ export async function openGeoIp(options: GeoIpOptions = {}): Promise<GeoIpReader
   const cacheSize = options.cacheSize ?? DEFAULT_GEOIP_CACHE_SIZE;
   const logger = options.logger ?? createLogger("geoip");
   const watchIntervalMs = options.watchIntervalMs ?? DEFAULT_GEOIP_WATCH_INTERVAL_MS;
+  if (!Number.isSafeInteger(watchIntervalMs) || watchIntervalMs <= 0) {
+    throw new RangeError(`watchIntervalMs must be a positive integer, got ${watchIntervalMs}`);
+  }
   // Checked before reading the file, so a bad option is reported as such.
   const firstCache = new LruCache<string, GeoIpLocation>(cacheSize);
 
@@ -161,7 +172,7 @@ export async function openGeoIp(options: GeoIpOptions = {}): Promise<GeoIpReader
     }
     reload().catch((err: unknown) => {
       logger.error(
-        { path, err: describeError(err) },
+        { path, ...errorFields(err) },
         "GeoIP database reload failed; keeping the previous database",
       );
     });
@@ -194,8 +205,8 @@ export async function openGeoIp(options: GeoIpOptions = {}): Promise<GeoIpReader
         try {
           country = lookupCountry(current.db, normalized.ip, normalized.version);
         } catch (err) {
-          // A damaged spot in the tree: answer "unknown" without caching, so a reload can fix it.
-          logger.error({ path, err: describeError(err) }, "GeoIP lookup failed");
+          // A damaged record: answer "unknown" without caching it, so a reload can fix it.
+          logger.error({ path, ...errorFields(err) }, "GeoIP lookup failed");
           return Object.freeze({ country: null, ipClass, ipRange, normalizedIp: normalized.ip });
         }
       }

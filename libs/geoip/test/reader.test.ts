@@ -226,6 +226,9 @@ describe("the cache", () => {
     await expect(openGeoIp({ path: testDb("GeoIP2-Country-Test"), cacheSize: -1, logger })).rejects.toThrow(
       RangeError,
     );
+    await expect(
+      openGeoIp({ path: testDb("GeoIP2-Country-Test"), watchIntervalMs: 0, logger }),
+    ).rejects.toThrow(RangeError);
   });
 });
 
