@@ -12,6 +12,8 @@
  *   leader <topic> <partition> <brokerId>     rd_kafka_mock_partition_set_leader (-1: none)
  *   error <apiKey> <errorCode> [count]        rd_kafka_mock_push_request_errors (count default 1)
  *   rtt <brokerId> <ms>                       rd_kafka_mock_broker_set_rtt
+ *   coordinator <group|transaction> <key> <brokerId>
+ *                                             rd_kafka_mock_coordinator_set (default: crc32 hash)
  *   ping                                      OK pong
  *   quit                                      destroys the cluster and exits 0
  *
@@ -124,6 +126,15 @@ static void cmd_rtt(char **argv, int argc) {
   reply_err(rd_kafka_mock_broker_set_rtt(mcluster, (int32_t)id, (int)ms));
 }
 
+static void cmd_coordinator(char **argv, int argc) {
+  long id;
+  if (argc != 4 || (strcmp(argv[1], "group") && strcmp(argv[1], "transaction")) || parse_int(argv[3], &id)) {
+    reply("ERR", "usage: coordinator <group|transaction> <key> <brokerId>");
+    return;
+  }
+  reply_err(rd_kafka_mock_coordinator_set(mcluster, argv[1], argv[2], (int32_t)id));
+}
+
 /** Runs one command line; returns 1 when the program should exit. */
 static int run_command(char *line) {
   char *argv[8];
@@ -140,8 +151,9 @@ static int run_command(char *line) {
   else if (!strcmp(argv[0], "leader")) cmd_leader(argv, argc);
   else if (!strcmp(argv[0], "error")) cmd_error(argv, argc);
   else if (!strcmp(argv[0], "rtt")) cmd_rtt(argv, argc);
+  else if (!strcmp(argv[0], "coordinator")) cmd_coordinator(argv, argc);
   else if (!strcmp(argv[0], "ping")) reply("OK", "pong");
-  else reply("ERR", "unknown command (topic, down, up, leader, error, rtt, ping, quit)");
+  else reply("ERR", "unknown command (topic, down, up, leader, error, rtt, coordinator, ping, quit)");
   return 0;
 }
 

@@ -23,7 +23,7 @@ describe.skipIf(missing.skip)("Kafka-protocol test cluster (librdkafka mock)", (
   it("creates topics and refuses a duplicate", async () => {
     await cluster.createTopic("fixture.created", 12);
     await expect(cluster.createTopic("fixture.created", 12)).rejects.toThrow(/TOPIC_ALREADY_EXISTS/);
-    await expect(cluster.createTopic("bad name", 1)).rejects.toThrow(/invalid topic name/);
+    await expect(cluster.createTopic("bad name", 1)).rejects.toThrow(/invalid topic or group name/);
   });
 
   it("round-trips records with keys and headers through kcat", async () => {
@@ -58,6 +58,7 @@ describe.skipIf(missing.skip)("Kafka-protocol test cluster (librdkafka mock)", (
     await cluster.setLeader("fixture.preset", 0, 3);
     await cluster.pushRequestErrors(KafkaApiKey.Produce, KafkaErrorCode.NOT_ENOUGH_REPLICAS, 2);
     await cluster.setRtt(1, 0);
+    await cluster.setGroupCoordinator("fixture.group", 2);
     // kcat's producer retries the injected NOT_ENOUGH_REPLICAS and still gets the record in.
     await kcatProduce(cluster.bootstrap, "fixture.preset", [
       { key: "k", value: "after errors", partition: 0 },

@@ -70,6 +70,8 @@ export interface KafkaTestCluster {
   pushRequestErrors(apiKey: number, errorCode: number, count?: number): Promise<void>;
   /** Delays every response of one broker. */
   setRtt(brokerId: number, ms: number): Promise<void>;
+  /** Pins the coordinator of a consumer group (default: crc32 of the group id over the brokers). */
+  setGroupCoordinator(group: string, brokerId: number): Promise<void>;
   /** Destroys the cluster. Idempotent. */
   stop(): Promise<void>;
 }
@@ -192,7 +194,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     });
   };
   const checkName = (name: string) => {
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid topic name "${name}"`);
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid topic or group name "${name}"`);
   };
 
   let stopping: Promise<void> | undefined;
@@ -217,6 +219,10 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     },
     async setRtt(brokerId, ms) {
       await command(`rtt ${brokerId} ${ms}`);
+    },
+    async setGroupCoordinator(group, brokerId) {
+      checkName(group);
+      await command(`coordinator group ${group} ${brokerId}`);
     },
     stop() {
       stopping ??= (async () => {

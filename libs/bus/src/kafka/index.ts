@@ -1,0 +1,2 @@
+export { createKafkaBus } from "./kafka-bus";
+export type { KafkaBusOptions, KafkaRetryOptions, KafkaTopicDefaults } from "./options";

@@ -1,0 +1,172 @@
+import { describeError, permanentError, retryableError } from "@loginguard/errors";
+import { createLogger } from "@loginguard/observability";
+import { type Admin, Kafka, logLevel, Partitioners, type Producer, type TopicMessages } from "kafkajs";
+import type { Bus, OutgoingRecord, Subscription } from "../bus";
+import { kafkaLogCreator } from "./log";
+import { type KafkaBusOptions, resolveOptions } from "./options";
+import { PublishBatcher } from "./publish-batcher";
+import { recordSize, toKafkaMessage } from "./records";
+import { startSubscription } from "./subscription";
+import { ensureTopics, listTopics } from "./topics";
+
+/**
+ * The Bus on Apache Kafka (or any Kafka-protocol cluster) through kafkajs.
+ *
+ * - publish: records of concurrent calls are joined into one `sendBatch` (`acks=-1`, not
+ *   idempotent) after `lingerMs` or once `maxBatchRecords` are pending; one send in flight at a
+ *   time keeps per-key order. A failed send rejects with a retryable LoginGuardError.
+ * - subscribe: one kafkajs consumer per call in `group`, `eachBatch`, offsets committed manually
+ *   after each handled chunk.
+ * - ensureTopics: the admin API, checked against metadata; throws naming what it could not create.
+ */
+export function createKafkaBus(options: KafkaBusOptions): Bus {
+  const logger = options.logger ?? createLogger("bus.kafka");
+  const opts = resolveOptions(options, logger);
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    retry: opts.retry,
+    ...(opts.connectionTimeoutMs === undefined ? {} : { connectionTimeout: opts.connectionTimeoutMs }),
+    ...(opts.requestTimeoutMs === undefined ? {} : { requestTimeout: opts.requestTimeoutMs }),
+  });
+
+  const subscriptions = new Set<Subscription>();
+  let producerReady: Promise<Producer> | undefined;
+  let adminReady: Promise<Admin> | undefined;
+  let closed = false;
+
+  const connectProducer = (): Promise<Producer> => {
+    producerReady ??= (async () => {
+      const producer = kafka.producer({
+        idempotent: false,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: opts.allowAutoTopicCreation,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: opts.retry,
+      });
+      await producer.connect();
+      return producer;
+    })().catch((err: unknown) => {
+      producerReady = undefined;
+      throw err;
+    });
+    return producerReady;
+  };
+
+  const connectAdmin = (): Promise<Admin> => {
+    adminReady ??= (async () => {
+      const admin = kafka.admin({ retry: opts.retry });
+      await admin.connect();
+      return admin;
+    })().catch((err: unknown) => {
+      adminReady = undefined;
+      throw err;
+    });
+    return adminReady;
+  };
+
+  const send = async (records: OutgoingRecord[]): Promise<void> => {
+    const byTopic = new Map<string, TopicMessages>();
+    for (const record of records) {
+      let entry = byTopic.get(record.topic);
+      if (!entry) {
+        entry = { topic: record.topic, messages: [] };
+        byTopic.set(record.topic, entry);
+      }
+      entry.messages.push(toKafkaMessage(record));
+    }
+    try {
+      const p = await connectProducer();
+      await p.sendBatch({ topicMessages: [...byTopic.values()], acks: -1, timeout: opts.ackTimeoutMs });
+    } catch (err) {
+      throw retryableError(
+        `Kafka did not acknowledge ${records.length} record(s) for ${[...byTopic.keys()].join(", ")}: ${describeError(err)}`,
+        "broker_unavailable",
+        { topics: [...byTopic.keys()], records: records.length },
+        err,
+      );
+    }
+  };
+
+  const batcher = new PublishBatcher(send, {
+    lingerMs: opts.lingerMs,
+    maxBatchRecords: opts.maxBatchRecords,
+    maxBatchBytes: opts.maxBatchBytes,
+    sizeOf: recordSize,
+  });
+
+  const adminCall = async <T>(what: string, call: (a: Admin) => Promise<T>): Promise<T> => {
+    let a: Admin;
+    try {
+      a = await connectAdmin();
+    } catch (err) {
+      throw retryableError(
+        `Kafka admin connection failed (${what}): ${describeError(err)}`,
+        "broker_unavailable",
+        {},
+        err,
+      );
+    }
+    return call(a);
+  };
+
+  return {
+    kind: "kafka",
+
+    async publish(records) {
+      for (const record of records) {
+        const size = recordSize(record);
+        if (size > opts.maxRecordBytes) {
+          throw permanentError(
+            `a record for ${record.topic} is ${size} bytes, over the ${opts.maxRecordBytes}-byte limit`,
+            "record_too_large",
+            { topic: record.topic, key: record.key, bytes: size },
+          );
+        }
+      }
+      await batcher.publish(records);
+    },
+
+    ensureTopics(specs) {
+      return adminCall("ensureTopics", (a) => ensureTopics(a, specs, opts.topicDefaults));
+    },
+
+    listTopics() {
+      return adminCall("listTopics", (a) =>
+        listTopics(a).catch((err: unknown) => {
+          throw retryableError(
+            `Kafka metadata request failed: ${describeError(err)}`,
+            "broker_unavailable",
+            {},
+            err,
+          );
+        }),
+      );
+    },
+
+    async subscribe(subscribeOptions) {
+      if (closed) throw permanentError("the Kafka bus is closed", "bus_closed");
+      const subscription = await startSubscription(kafka, opts, subscribeOptions, (s) =>
+        subscriptions.delete(s),
+      );
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      await batcher.close();
+      const disconnects: Promise<void>[] = [];
+      if (producerReady) disconnects.push(producerReady.then((p) => p.disconnect()));
+      if (adminReady) disconnects.push(adminReady.then((a) => a.disconnect()));
+      for (const result of await Promise.allSettled(disconnects)) {
+        if (result.status === "rejected")
+          logger.warn({ err: describeError(result.reason) }, "Kafka disconnect failed");
+      }
+    },
+  };
+}
