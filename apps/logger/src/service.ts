@@ -1,0 +1,85 @@
+import { type Bus, type RunningStage, startStage } from "@loginguard/bus";
+import { type Database, migrate } from "@loginguard/db";
+import type { ServiceModule } from "@loginguard/http";
+import { createLogger, type Logger } from "@loginguard/observability";
+import type { LoggerConfig } from "./env";
+import { loggerSchema } from "./migrations";
+import { loggerOpenApi } from "./openapi";
+import { outcomeStage } from "./outcome-stage";
+import { recordStage } from "./record-stage";
+import { type RetentionJob, startRetentionJob } from "./retention";
+import { historyRoutes } from "./routes";
+
+export interface LoggerServiceOptions {
+  bus: Bus;
+  db: Database;
+  config: LoggerConfig;
+  logger?: Logger;
+  /** Secure flag of refreshed staff cookies (NODE_ENV=production). */
+  secureCookies?: boolean;
+}
+
+/**
+ * The logger (DESIGN.md sections 2 and 6): owns the login history. `start()` brings its schema up
+ * to date, then runs two stages — `logger` (login.located -> login.recorded, with history
+ * context) and `logger-outcomes` (security.decided and action.completed onto the history lines) —
+ * and the retention job. `routes` serves the players' and staff's history API.
+ */
+export function createLoggerService(options: LoggerServiceOptions): ServiceModule {
+  const { bus, db, config } = options;
+  const logger = options.logger ?? createLogger("logger");
+  let stages: RunningStage[] = [];
+  let retention: RetentionJob | undefined;
+
+  return {
+    name: "logger",
+    routes: historyRoutes({
+      db,
+      playerTokenSecret: config.playerTokenSecret,
+      staffSessionSecret: config.staffSessionSecret,
+      adminKeys: config.adminKeys,
+      secureCookies: options.secureCookies,
+    }),
+    openapi: loggerOpenApi,
+    async start() {
+      await migrate(db, loggerSchema, logger);
+      const windows = {
+        historyWindowDays: config.historyWindowDays,
+        failureWindowMinutes: config.failureWindowMinutes,
+      };
+      stages.push(
+        await startStage(
+          bus,
+          recordStage({
+            db,
+            windows,
+            maxInFlight: config.maxInFlight,
+            logger: logger.child({ stage: "logger" }),
+          }),
+        ),
+      );
+      stages.push(
+        await startStage(
+          bus,
+          outcomeStage({
+            db,
+            maxInFlight: config.maxInFlight,
+            logger: logger.child({ stage: "logger-outcomes" }),
+          }),
+        ),
+      );
+      retention = startRetentionJob({
+        sql: db.sql,
+        settings: config,
+        intervalMs: config.retentionIntervalMinutes * 60_000,
+        logger,
+      });
+    },
+    async stop() {
+      await retention?.stop();
+      retention = undefined;
+      for (const stage of [...stages].reverse()) await stage.stop();
+      stages = [];
+    },
+  };
+}
