@@ -9,7 +9,9 @@
  * times faster once full and evicting. What is given up is the exact eviction order: entries not
  * used for a whole generation go together.
  *
- * Holds at most `maxEntries` entries; `maxEntries` 0 disables caching.
+ * Holds at most `maxEntries` entries, and always keeps a working set of up to `maxEntries / 2`
+ * entries that are each used at least once per generation: size it at twice the working set.
+ * `maxEntries` 0 disables caching.
  */
 export class LruCache<K, V> {
   readonly #max: number;
