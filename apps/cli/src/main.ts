@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { configureLogging } from "@loginguard/observability";
+import { banner, startLoginguard } from "./commands/start";
+import { processEnv } from "./env";
+
+const USAGE = `loginguard <command>
+
+  start                       run every service in one process (embedded defaults, port 8080)
+  topics apply [--dry-run]    create missing topics from infra/topics.json
+  dlq list|show|replay        inspect and replay dead letters
+  staff add --email E --role support|admin
+  simulate                    drive realistic traffic against a running instance
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const env = processEnv();
+  configureLogging({ level: env.LOG_LEVEL ?? "info" });
+  switch (command) {
+    case "start": {
+      const started = await startLoginguard(env);
+      process.stdout.write(`${banner(started, env)}\n`);
+      await started.stopped;
+      return 0;
+    }
+    case "topics": {
+      const { topicsCommand } = await import("./commands/topics");
+      return topicsCommand(args);
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`loginguard: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
