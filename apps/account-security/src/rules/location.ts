@@ -1,0 +1,19 @@
+import type { LoginRecorded } from "@loginguard/events";
+
+/**
+ * The login's country when it can count for country rules: a public IP that GeoIP located.
+ * Private, reserved, invalid and unlocated addresses answer null and never make a country "new".
+ */
+export function countryOf(login: LoginRecorded): string | null {
+  return login.location.ipClass === "public" ? login.location.country : null;
+}
+
+/** The IP as ip-checker normalised it (IPv4-mapped IPv6 as IPv4), else as reported. */
+export function ipOf(login: LoginRecorded): string {
+  return login.location.normalizedIp ?? login.ip;
+}
+
+/** Minutes between two instants, never negative (events can arrive out of order). */
+export function minutesBetween(a: Date | string, b: Date | string): number {
+  return Math.abs(new Date(b).getTime() - new Date(a).getTime()) / 60_000;
+}

@@ -1,0 +1,34 @@
+import { countryOf } from "./location";
+import type { RuleContext, RuleHit } from "./types";
+
+/**
+ * The login's country when it is new to the account: a located public IP whose country is in
+ * none of the countries seen in the logger's window, the previous successful login's country
+ * and the countries the player confirmed. An account with no located history (its first login)
+ * has nothing to compare with: not new.
+ */
+export function newCountryOf(ctx: RuleContext): string | null {
+  const { login, account } = ctx;
+  const country = countryOf(login);
+  if (login.result !== "success" || !country) return null;
+  const seen = new Set([...login.history.countriesSeen, ...account.knownCountries]);
+  const previous = login.history.previousSuccess?.country;
+  if (previous) seen.add(previous);
+  if (seen.size === 0 || seen.has(country)) return null;
+  return country;
+}
+
+/** `new_country`: a successful login from a country not seen on this account. Notify. */
+export function newCountryRule(ctx: RuleContext): RuleHit | null {
+  const country = newCountryOf(ctx);
+  if (!country) return null;
+  const previous = ctx.login.history.previousSuccess;
+  return {
+    code: "new_country",
+    actions: ["notify"],
+    evidence: {
+      country,
+      ...(previous ? { previousCountry: previous.country, previousAt: previous.occurredAt } : {}),
+    },
+  };
+}
