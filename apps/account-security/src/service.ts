@@ -1,0 +1,170 @@
+import type { AuthVariables } from "@loginguard/auth";
+import { type Bus, type RunningStage, startStage } from "@loginguard/bus";
+import { type Database, migrate } from "@loginguard/db";
+import { EVENT_TYPES, TOPICS } from "@loginguard/events";
+import type { ServiceModule } from "@loginguard/http";
+import { createLogger, type Logger } from "@loginguard/observability";
+import { Hono } from "hono";
+import { AccountActions } from "./account-actions";
+import type { AccountSecurityConfig } from "./env";
+import { STAGE_NAME } from "./events";
+import { accountSecurityOpenApi } from "./http/openapi";
+import { mountPlayerRoutes } from "./http/player-routes";
+import { mountStaffRoutes } from "./http/staff-routes";
+import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
+import { AccountStore } from "./state/account-store";
+import { AuditLog } from "./state/audit-log";
+import { DecisionStore } from "./state/decision-store";
+import { IpFlagStore } from "./state/ip-flag-store";
+import { ACCOUNT_SECURITY_SCHEMA } from "./state/migrations";
+import { Outbox } from "./state/outbox";
+import { RecentLoginStore } from "./state/recent-logins";
+import { DEFAULT_UNLOCK_POLICY, UnlockChallengeStore, type UnlockPolicy } from "./state/unlock-challenges";
+
+/** How often queued outbox events are retried while the event log was down. */
+const OUTBOX_RETRY_MS = 2_000;
+/** How often old recent logins, expired flags and challenges are deleted. */
+const PRUNE_EVERY_MS = 3_600_000;
+
+export interface AccountSecurityServiceOptions {
+  bus: Bus;
+  db: Database;
+  config: AccountSecurityConfig;
+  logger?: Logger;
+  /** The clock (tests inject one). */
+  clock?: () => Date;
+  /** Unlock limits; default 10-minute codes, 5 tries, 3 requests per 15 minutes. */
+  unlockPolicy?: Partial<UnlockPolicy>;
+}
+
+/** The module plus what tests and benchmarks reach for. */
+export interface AccountSecurityService extends ServiceModule {
+  /** The stage's batch handler, callable without a bus (tests, benchmarks). */
+  readonly decideLogins: (events: LoginRecordedEvent[]) => Promise<unknown[]>;
+  readonly actions: AccountActions;
+  readonly outbox: Outbox;
+  readonly accounts: AccountStore;
+  /** Applies the schema's migrations (start() does it too). */
+  migrate(): Promise<void>;
+}
+
+/**
+ * account-security (DESIGN.md sections 2, 6, 7): the stage `login.recorded` ->
+ * `security.decided` (+ `account.changed`, `ip.flagged`), the account state it owns in schema
+ * `account_security`, and the player and staff routes that change it.
+ */
+export function createAccountSecurityService(options: AccountSecurityServiceOptions): AccountSecurityService {
+  const { bus, db, config } = options;
+  const logger = options.logger ?? createLogger("account-security");
+  const clock = options.clock ?? (() => new Date());
+  const unlockPolicy: UnlockPolicy = { ...DEFAULT_UNLOCK_POLICY, ...options.unlockPolicy };
+
+  const cache = config.stateCache === "on" || (config.stateCache === "auto" && db.kind === "pglite");
+  const accounts = new AccountStore(db, { cache, cacheSize: config.stateCacheSize });
+  const decisions = new DecisionStore(db);
+  const recentLogins = new RecentLoginStore(db);
+  const ipFlags = new IpFlagStore(db);
+  const audit = new AuditLog(db);
+  const challenges = new UnlockChallengeStore(db, config.unlockCodePepper);
+  const outbox = new Outbox(db, bus, logger);
+  const actions = new AccountActions({
+    db,
+    accounts,
+    audit,
+    outbox,
+    challenges,
+    recentLogins,
+    decisions,
+    rules: config.rules,
+    unlockPolicy,
+    pepper: config.unlockCodePepper,
+    clock,
+  });
+  const decideLogins = createLoginDecider({
+    db,
+    accounts,
+    decisions,
+    recentLogins,
+    ipFlags,
+    rules: config.rules,
+    clock,
+  });
+
+  const routes = new Hono();
+  const authed = routes as unknown as Hono<{ Variables: AuthVariables }>;
+  mountPlayerRoutes(authed, {
+    actions,
+    playerTokenSecret: config.playerTokenSecret,
+    unlockPolicy,
+    travelMaxDays: config.travelMaxDays,
+    clock,
+  });
+  mountStaffRoutes(authed, {
+    actions,
+    audit,
+    decisions,
+    staffSessionSecret: config.staffSessionSecret,
+    adminApiKeys: config.adminApiKeys,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+    unlockPolicy,
+    clock,
+  });
+
+  let stage: RunningStage | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let migrated = false;
+
+  async function runMigrations(): Promise<void> {
+    if (migrated) return;
+    await migrate(db, ACCOUNT_SECURITY_SCHEMA, logger);
+    migrated = true;
+  }
+
+  async function prune(): Promise<void> {
+    const now = clock().getTime();
+    try {
+      await recentLogins.prune(new Date(now - config.recentLoginDays * 86_400_000));
+      await ipFlags.prune(new Date(now - 86_400_000));
+      await challenges.prune(new Date(now - 86_400_000));
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "pruning old rows failed; will try again");
+    }
+  }
+
+  return {
+    name: "account-security",
+    routes,
+    openapi: accountSecurityOpenApi,
+    decideLogins,
+    actions,
+    outbox,
+    accounts,
+    migrate: runMigrations,
+    async start() {
+      await runMigrations();
+      logger.info(
+        { stateCache: cache, rulesGames: Object.keys(config.rules.games).length },
+        "account-security starting",
+      );
+      stage = await startStage(bus, {
+        name: STAGE_NAME,
+        input: TOPICS.loginRecorded,
+        accepts: [EVENT_TYPES.loginRecorded],
+        handleBatch: decideLogins,
+        maxInFlight: config.maxInFlight,
+        logger,
+      });
+      await outbox.tryFlush();
+      timers.push(setInterval(() => void outbox.tryFlush(), OUTBOX_RETRY_MS));
+      timers.push(setInterval(() => void prune(), PRUNE_EVERY_MS));
+      for (const t of timers) t.unref();
+      void prune();
+    },
+    async stop() {
+      for (const t of timers.splice(0)) clearInterval(t);
+      await stage?.stop();
+      stage = undefined;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { Database, SqlClient } from "@loginguard/db";
+import type { LoginRecorded } from "@loginguard/events";
+import { and, eq } from "drizzle-orm";
+import { countryOf } from "../rules/location";
+import { SCHEMA } from "./migrations";
+import { recentLogins } from "./tables";
+
+/** What "was this you?" needs of a successful login: where, and which session to kick. */
+export interface RecentLogin {
+  loginEventId: string;
+  accountId: string;
+  occurredAt: Date;
+  country: string | null;
+  gameId: string | null;
+  serverId: string | null;
+  sessionId: string | null;
+}
+
+/**
+ * Successful logins of the last days, kept from the `login.recorded` events this service
+ * consumed (no IP), so a player's answer can name its country and session without reading the
+ * logger's tables.
+ */
+export class RecentLoginStore {
+  constructor(private readonly db: Database) {}
+
+  /** Stores the successful logins among `logins` in one multi-row insert inside `tx`. */
+  async insert(tx: SqlClient, logins: readonly LoginRecorded[]): Promise<void> {
+    const successes = logins.filter((l) => l.result === "success");
+    if (successes.length === 0) return;
+    const params: unknown[] = [];
+    const values = successes.map((l) => {
+      params.push(
+        l.eventId,
+        l.accountId,
+        l.occurredAt,
+        countryOf(l),
+        l.gameId ?? null,
+        l.serverId ?? null,
+        l.sessionId ?? null,
+      );
+      const n = params.length;
+      return `($${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
+    await tx.query(
+      `INSERT INTO ${SCHEMA}.recent_logins
+         (login_event_id, account_id, occurred_at, country, game_id, server_id, session_id)
+       VALUES ${values.join(", ")} ON CONFLICT (login_event_id) DO NOTHING`,
+      params,
+    );
+  }
+
+  /** The account's login `loginEventId`; undefined when unknown or another account's. */
+  async find(accountId: string, loginEventId: string): Promise<RecentLogin | undefined> {
+    const rows = await this.db.drizzle
+      .select()
+      .from(recentLogins)
+      .where(and(eq(recentLogins.loginEventId, loginEventId), eq(recentLogins.accountId, accountId)))
+      .limit(1);
+    return rows[0];
+  }
+
+  /** Deletes logins older than `before`; answers how many. */
+  async prune(before: Date): Promise<number> {
+    const { rows } = await this.db.sql.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM ${SCHEMA}.recent_logins WHERE occurred_at < $1 RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [before],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}
