@@ -1,8 +1,8 @@
 import { describeError } from "@loginguard/errors";
 import { type Logger, metrics, registry } from "@loginguard/observability";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { fastBodyLimit } from "./body-limit";
 import { HttpProblem, problemResponse, problems, toProblem } from "./problem";
 
 /** Readiness probe of one dependency (event log, database): resolves when usable. */
@@ -35,10 +35,7 @@ export function createApp(options: AppOptions): Hono {
   });
   app.use(
     "*",
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) => problemResponse(c, toProblem(problems.tooLarge(limit))),
-    }),
+    fastBodyLimit(limit, (c) => problemResponse(c, toProblem(problems.tooLarge(limit)))),
   );
 
   app.notFound((c) =>
