@@ -25,13 +25,21 @@ export function parseApiKeys(text: string): ApiKeys {
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
+/** Digests of each key set, computed on first use (a set must not change after it): a request then hashes only the presented key. */
+const digestsOf = new WeakMap<ApiKeys, ReadonlyArray<readonly [string, Buffer]>>();
+
 /** The name of the key that matches `presented`, compared in constant time; undefined if none. */
 export function matchApiKey(keys: ApiKeys, presented: string | undefined): string | undefined {
   if (!presented) return undefined;
+  let digests = digestsOf.get(keys);
+  if (!digests) {
+    digests = [...keys].map(([name, key]) => [name, digest(key)] as const);
+    digestsOf.set(keys, digests);
+  }
   const p = digest(presented);
   let match: string | undefined;
-  for (const [name, key] of keys) {
-    if (timingSafeEqual(p, digest(key))) match ??= name;
+  for (const [name, keyDigest] of digests) {
+    if (timingSafeEqual(p, keyDigest)) match ??= name;
   }
   return match;
 }
