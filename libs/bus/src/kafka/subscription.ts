@@ -1,29 +1,17 @@
 import { describeError } from "@loginguard/errors";
 import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import type { BatchControl, BusRecord, SubscribeOptions, Subscription } from "../bus";
+import { isMembershipLost, OffsetCommitter } from "./offset-committer";
 import type { ResolvedKafkaBusOptions } from "./options";
 import { toBusRecord } from "./records";
 
-/** kafkajs error types that mean this member lost its partitions: kafkajs must rejoin the group. */
-const MEMBERSHIP_LOST = new Set([
-  "REBALANCE_IN_PROGRESS",
-  "NOT_COORDINATOR_FOR_GROUP",
-  "ILLEGAL_GENERATION",
-  "UNKNOWN_MEMBER_ID",
-]);
-
-function isMembershipLost(err: unknown): boolean {
-  const type = (err as { type?: unknown } | null)?.type;
-  return typeof type === "string" && MEMBERSHIP_LOST.has(type);
-}
-
 const DEFAULT_MAX_BATCH_RECORDS = 500;
-const COMMIT_ATTEMPTS = 5;
 
 /**
  * One kafkajs consumer in `options.group`: `eachBatch` without auto-resolve or auto-commit; each
- * partition's records go to `handleBatch` in chunks, and the offset after a chunk is committed
- * once it resolves. A throwing handler leaves the offset unresolved, the partition is paused for
+ * partition's records go to `handleBatch` in chunks, and once a chunk resolves its offset is
+ * resolved and committed (commits of all partitions coalesced, one request in flight; `stop()`
+ * waits for them). A throwing handler leaves the offset unresolved, the partition is paused for
  * a backoff, and kafkajs fetches the same records again from the unresolved position.
  */
 export async function startSubscription(
@@ -37,6 +25,7 @@ export async function startSubscription(
   const abort = new AbortController();
   const resumeTimers = new Set<NodeJS.Timeout>();
   const failures = new Map<string, number>();
+  const committer = new OffsetCommitter(logger);
   let stopping = false;
 
   const consumer: Consumer = kafka.consumer({
@@ -49,6 +38,7 @@ export async function startSubscription(
     retry: busOptions.retry,
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    committer.retain(payload.memberAssignment);
     logger.info(
       { memberId: payload.memberId, assignment: payload.memberAssignment, durationMs: payload.duration },
       "joined consumer group",
@@ -66,6 +56,7 @@ export async function startSubscription(
     return Math.round(base / 2 + Math.random() * (base / 2));
   };
 
+  /** Hands one fetched partition batch to the handler in chunks; commits after each. */
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     const { topic, partition } = batch;
@@ -88,55 +79,46 @@ export async function startSubscription(
       signal: abort.signal,
     };
 
-    for (let start = 0; start < batch.messages.length; start += maxBatchRecords) {
-      if (!control.isRunning()) return; // stopping or stale: the rest is fetched again by whoever owns it
-      const messages = batch.messages.slice(start, start + maxBatchRecords);
-      const records: BusRecord[] = messages.map((m) => toBusRecord(topic, partition, m));
-      try {
-        await options.handleBatch({ topic, partition, records }, control);
-      } catch (err) {
-        if (lostError !== undefined) throw lostError;
-        const delay = backoff(key);
-        logger.warn(
-          { err: describeError(err), topic, partition, offset: records[0]?.offset, retryInMs: delay },
-          "batch handler failed; the records will be delivered again",
-        );
-        if (!stopping) {
-          const resume = payload.pause();
-          const timer = setTimeout(() => {
-            resumeTimers.delete(timer);
-            resume();
-          }, delay);
-          resumeTimers.add(timer);
+    try {
+      for (let start = 0; start < batch.messages.length; start += maxBatchRecords) {
+        if (!control.isRunning()) break; // stopping or stale: the rest is fetched again by its owner
+        const records: BusRecord[] = batch.messages
+          .slice(start, start + maxBatchRecords)
+          .map((m) => toBusRecord(topic, partition, m));
+        try {
+          await options.handleBatch({ topic, partition, records }, control);
+        } catch (err) {
+          if (lostError !== undefined) throw lostError; // kafkajs rejoins the group
+          const delay = backoff(key);
+          logger.warn(
+            { err: describeError(err), topic, partition, offset: records[0]?.offset, retryInMs: delay },
+            "batch handler failed; the records will be delivered again",
+          );
+          // Not resolved: after the pause kafkajs fetches again from the first unhandled offset.
+          if (!stopping) pauseFor(payload, delay);
+          break;
         }
-        return;
+        if (lostError !== undefined) throw lostError;
+        failures.delete(key);
+        const last = records[records.length - 1]!.offset;
+        payload.resolveOffset(last);
+        // Through the batch payload: unlike `consumer.commitOffsets`, it still commits while
+        // `consumer.stop()` waits for the batches in flight (kafkajs's runner skips commits then).
+        committer.mark(topic, partition, (BigInt(last) + 1n).toString(), payload.commitOffsetsIfNecessary);
       }
-      if (lostError !== undefined) throw lostError;
-      failures.delete(key);
-      const last = records[records.length - 1]!.offset;
-      payload.resolveOffset(last);
-      await commit(payload, topic, partition, (BigInt(last) + 1n).toString());
+    } finally {
+      // Stopping: kafkajs leaves the group once this returns, so the commits must be out first.
+      if (stopping) await committer.flush();
     }
   };
 
-  /**
-   * Commits through the batch payload: unlike `consumer.commitOffsets`, it still commits while
-   * `consumer.stop()` waits for the batches in flight (kafkajs's runner skips commits once stopping).
-   */
-  const commit = async (payload: EachBatchPayload, topic: string, partition: number, offset: string) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
-        return;
-      } catch (err) {
-        if (isMembershipLost(err) || attempt >= COMMIT_ATTEMPTS) throw err; // kafkajs rejoins or restarts
-        logger.debug(
-          { err: describeError(err), topic, partition, offset, attempt },
-          "offset commit failed, retrying",
-        );
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-      }
-    }
+  const pauseFor = (payload: EachBatchPayload, delayMs: number) => {
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      resume();
+    }, delayMs);
+    resumeTimers.add(timer);
   };
 
   await consumer.connect();
@@ -163,7 +145,8 @@ export async function startSubscription(
         for (const timer of resumeTimers) clearTimeout(timer);
         resumeTimers.clear();
         try {
-          // Stops fetching, waits for the batches in flight (which commit), leaves the group.
+          await committer.flush();
+          // Stops fetching, waits for the batches in flight (which flush their commits), leaves the group.
           await consumer.stop();
         } finally {
           await consumer.disconnect().catch((err: unknown) => {
