@@ -24,29 +24,24 @@ export interface RecentLogin {
 export class RecentLoginStore {
   constructor(private readonly db: Database) {}
 
-  /** Stores the successful logins among `logins` in one multi-row insert inside `tx`. */
+  /** Stores the successful logins among `logins` in one insert (one array per column) inside `tx`. */
   async insert(tx: SqlClient, logins: readonly LoginRecorded[]): Promise<void> {
     const successes = logins.filter((l) => l.result === "success");
     if (successes.length === 0) return;
-    const params: unknown[] = [];
-    const values = successes.map((l) => {
-      params.push(
-        l.eventId,
-        l.accountId,
-        l.occurredAt,
-        countryOf(l),
-        l.gameId ?? null,
-        l.serverId ?? null,
-        l.sessionId ?? null,
-      );
-      const n = params.length;
-      return `($${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-    });
     await tx.query(
       `INSERT INTO ${SCHEMA}.recent_logins
          (login_event_id, account_id, occurred_at, country, game_id, server_id, session_id)
-       VALUES ${values.join(", ")} ON CONFLICT (login_event_id) DO NOTHING`,
-      params,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (login_event_id) DO NOTHING`,
+      [
+        successes.map((l) => l.eventId),
+        successes.map((l) => l.accountId),
+        successes.map((l) => l.occurredAt),
+        successes.map((l) => countryOf(l)),
+        successes.map((l) => l.gameId ?? null),
+        successes.map((l) => l.serverId ?? null),
+        successes.map((l) => l.sessionId ?? null),
+      ],
     );
   }
 
