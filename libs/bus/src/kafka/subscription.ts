@@ -37,7 +37,17 @@ export async function startSubscription(
     allowAutoTopicCreation: busOptions.allowAutoTopicCreation,
     retry: busOptions.retry,
   });
+  // subscribe() resolves once the member has its partitions (kafkajs's run() also resolves when
+  // the first join failed and a restart is scheduled).
+  let joined!: () => void;
+  let joinFailed!: (err: unknown) => void;
+  const firstJoin = new Promise<void>((resolve, reject) => {
+    joined = resolve;
+    joinFailed = reject;
+  });
+  firstJoin.catch(() => undefined); // observed by waitForJoin; never an unhandled rejection
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined();
     committer.retain(payload.memberAssignment);
     logger.info(
       { memberId: payload.memberId, assignment: payload.memberAssignment, durationMs: payload.duration },
@@ -46,6 +56,7 @@ export async function startSubscription(
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: describeError(payload.error), restart: payload.restart }, "Kafka consumer crashed");
+    if (!payload.restart) joinFailed(payload.error);
   });
 
   const backoff = (key: string): number => {
@@ -130,6 +141,9 @@ export async function startSubscription(
       partitionsConsumedConcurrently: busOptions.partitionsConsumedConcurrently,
       eachBatch,
     });
+    await waitForJoin(firstJoin, busOptions.rebalanceTimeoutMs + busOptions.sessionTimeoutMs + 10_000, () =>
+      logger.warn("not yet in the consumer group; kafkajs keeps trying"),
+    );
   } catch (err) {
     await consumer.disconnect().catch(() => undefined);
     throw err;
@@ -159,4 +173,20 @@ export async function startSubscription(
     },
   };
   return subscription;
+}
+
+/** Waits for the first join; after `timeoutMs` resolves anyway (kafkajs keeps retrying). */
+async function waitForJoin(joined: Promise<void>, timeoutMs: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve();
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([joined, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
