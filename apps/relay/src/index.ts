@@ -1,0 +1,14 @@
+export { type Answer, parseAnswer } from "./delivery/answer";
+export { type DeliveryOptions, deliver } from "./delivery/deliver";
+export { cloudEventRequestHeaders, decodeHeaderValue, encodeHeaderValue } from "./delivery/headers";
+export { loadRelayConfig, type RelayConfig } from "./env";
+export { adminRoutes, topicsApplyBodySchema } from "./http/admin-routes";
+export { relayStage } from "./relay-stage";
+export { parseRouteFile, type RouteFile, readRouteFile, readRoutesDir, routeFilesIn } from "./routes/load";
+export { type Route, stageNameOf } from "./routes/route";
+export { RouteManager, type RouteStatus } from "./routes/route-manager";
+export { checkRoute, ROUTES_SCHEMA_PATH, type RouteCheck } from "./routes/validate";
+export { createRelayService, type RelayService, type RelayServiceOptions } from "./service";
+export { applyTopicsFile, describeTopicsApply, type TopicsApplyResult } from "./topics/apply";
+export { planTopics, type TopicPlanItem } from "./topics/plan";
+export { relayTopicSpecs, topicGuard } from "./topics/topic-guard";
