@@ -1,5 +1,6 @@
 import type { SqlClient } from "@loginguard/db";
 import { type HistoryContext, HistoryContextSchema } from "@loginguard/events";
+import type { NewLoginRow } from "./login-row";
 
 /** Windows of the history context (HISTORY_WINDOW_DAYS, FAILURE_WINDOW_MINUTES). */
 export interface ContextWindows {
@@ -13,27 +14,40 @@ export interface ContextWindows {
  */
 export const FAILURE_COUNT_CAP = 1000;
 
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** What the stored lines say about one login of the chunk. */
+export interface StoredPart {
+  previousSuccess: { eventId: string; country: string | null; occurredAt: string } | null;
+  countries: string[];
+  failures: number;
+  /** Distinct accounts the IP failed on: stored lines and the given chunk accounts together. */
+  ipFailedAccounts: number;
+}
+
 /** "s is before n": earlier occurredAt, then lower eventId, so equal timestamps have an order too. */
 const BEFORE =
   "(s.occurred_at < n.occurred_at OR (s.occurred_at = n.occurred_at AND s.event_id < n.event_id))";
-/** "s is before n, or is n". */
-const UP_TO =
-  "(s.occurred_at < n.occurred_at OR (s.occurred_at = n.occurred_at AND s.event_id <= n.event_id))";
 
 /**
- * One statement for a whole chunk: each login's context from the lines stored before it, each part
- * an index range scan (see the indexes in migrations.ts). The chunk's own lines are already
- * inserted in the same transaction, so logins of one account inside a chunk see each other.
+ * One statement for a whole chunk: for each login not stored yet (passed as arrays), what the
+ * stored lines before it say, each part an index range scan (see the indexes in migrations.ts).
+ * The IP part also counts the chunk's own accounts (`$5`), so distinct accounts are counted once.
  */
-const CONTEXT_SQL = `
-SELECT n.event_id,
+const STORED_PART_SQL = `
+WITH n AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[])
+    WITH ORDINALITY AS n(event_id, account_id, occurred_at, ip, chunk_accounts, ord)
+)
+SELECT n.ord,
        p.event_id    AS prev_event_id,
        p.country     AS prev_country,
        p.occurred_at AS prev_occurred_at,
        coalesce(cs.countries, ARRAY[]::text[]) AS countries,
-       f.n           AS recent_failures,
+       f.n           AS failures,
        ipf.n         AS ip_failed_accounts
-FROM logger.logins n
+FROM n
 LEFT JOIN LATERAL (
   SELECT s.event_id, s.country, s.occurred_at FROM logger.logins s
   WHERE s.account_id = n.account_id AND s.result = 'success' AND ${BEFORE}
@@ -41,81 +55,180 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) p ON true
 CROSS JOIN LATERAL (
-  SELECT array_agg(DISTINCT s.country ORDER BY s.country) AS countries FROM logger.logins s
+  SELECT array_agg(DISTINCT s.country) AS countries FROM logger.logins s
   WHERE s.account_id = n.account_id AND s.result = 'success' AND s.country IS NOT NULL
-    AND s.occurred_at >= n.occurred_at - make_interval(days => $2::int) AND ${BEFORE}
+    AND s.occurred_at >= n.occurred_at - make_interval(days => $6::int) AND ${BEFORE}
 ) cs
 CROSS JOIN LATERAL (
   SELECT count(*) AS n FROM (
     SELECT 1 FROM logger.logins s
     WHERE s.account_id = n.account_id AND s.result = 'failure'
-      AND s.occurred_at >= n.occurred_at - make_interval(mins => $3::int) AND ${UP_TO}
-    LIMIT $4::int
+      AND s.occurred_at >= n.occurred_at - make_interval(mins => $7::int) AND ${BEFORE}
+    LIMIT $8::int
   ) x
 ) f
 CROSS JOIN LATERAL (
-  SELECT count(DISTINCT x.account_id) AS n FROM (
-    SELECT s.account_id FROM logger.logins s
-    WHERE s.ip = n.ip AND s.result = 'failure'
-      AND s.occurred_at >= n.occurred_at - make_interval(mins => $3::int) AND ${UP_TO}
-    ORDER BY s.occurred_at DESC
-    LIMIT $4::int
-  ) x
-) ipf
-WHERE n.event_id = ANY($1::text[])`;
+  SELECT count(*) AS n FROM (
+    SELECT x.account_id FROM (
+      SELECT s.account_id FROM logger.logins s
+      WHERE s.ip = n.ip AND s.result = 'failure'
+        AND s.occurred_at >= n.occurred_at - make_interval(mins => $7::int) AND ${BEFORE}
+      ORDER BY s.occurred_at DESC
+      LIMIT $8::int
+    ) x
+    UNION
+    SELECT jsonb_array_elements_text(n.chunk_accounts)
+  ) y
+) ipf`;
 
-interface ContextRow {
-  event_id: string;
+interface StoredPartRow {
+  ord: number | bigint;
   prev_event_id: string | null;
   prev_country: string | null;
   prev_occurred_at: Date | null;
   countries: string[];
-  recent_failures: number;
+  failures: number;
   ip_failed_accounts: number;
 }
 
 /**
- * The history context of stored login lines (DESIGN.md section 2, `login.recorded`):
+ * The history context of logins about to be recorded together (DESIGN.md section 2,
+ * `login.recorded`), from the stored lines plus the other logins of the chunk:
  * - `previousSuccess`: the account's last successful login before this one (any age);
  * - `countriesSeen`: countries of the account's successful logins in the last `historyWindowDays`
- *   before this one (the window's start included), this login excluded;
+ *   before this one (the window's first instant included), this login excluded;
  * - `recentFailures`: the account's failed logins in the last `failureWindowMinutes`, this one
  *   included;
  * - `ipFailedAccounts`: distinct accounts this IP failed on in the same window, this login included.
- * "Before" means an earlier occurredAt, or the same one and a lower eventId.
+ * "Before" means an earlier occurredAt, or the same one and a lower eventId, so a chunk gives the
+ * same contexts whatever its order. `rows` must have distinct eventIds and not be stored yet.
+ * Two statements' worth of work whatever the chunk size: one query, then a merge in memory.
  */
 export async function computeHistoryContexts(
   sql: SqlClient,
-  eventIds: string[],
+  rows: NewLoginRow[],
   windows: ContextWindows,
-): Promise<Map<string, HistoryContext>> {
-  const contexts = new Map<string, HistoryContext>();
-  if (eventIds.length === 0) return contexts;
-  const { rows } = await sql.query<ContextRow>(CONTEXT_SQL, [
-    eventIds,
+): Promise<HistoryContext[]> {
+  if (rows.length === 0) return [];
+  const chunk = chunkFacts(rows, windows);
+  const { rows: stored } = await sql.query<StoredPartRow>(STORED_PART_SQL, [
+    rows.map((r) => r.eventId),
+    rows.map((r) => r.accountId),
+    rows.map((r) => r.occurredAt),
+    rows.map((r) => r.ip),
+    chunk.map((c) => JSON.stringify(c.ipAccounts)),
     windows.historyWindowDays,
     windows.failureWindowMinutes,
     FAILURE_COUNT_CAP,
   ]);
-  for (const row of rows) {
-    contexts.set(
-      row.event_id,
-      HistoryContextSchema.parse({
-        previousSuccess:
-          row.prev_event_id && row.prev_occurred_at
-            ? {
-                eventId: row.prev_event_id,
-                country: row.prev_country,
-                occurredAt: row.prev_occurred_at.toISOString(),
-              }
-            : null,
-        countriesSeen: row.countries,
-        windowDays: windows.historyWindowDays,
-        recentFailures: Number(row.recent_failures),
-        failureWindowMinutes: windows.failureWindowMinutes,
-        ipFailedAccounts: Number(row.ip_failed_accounts),
-      }),
-    );
+  const parts: StoredPart[] = new Array(rows.length);
+  for (const row of stored) {
+    parts[Number(row.ord) - 1] = {
+      previousSuccess:
+        row.prev_event_id && row.prev_occurred_at
+          ? {
+              eventId: row.prev_event_id,
+              country: row.prev_country,
+              occurredAt: row.prev_occurred_at.toISOString(),
+            }
+          : null,
+      countries: row.countries,
+      failures: Number(row.failures),
+      ipFailedAccounts: Number(row.ip_failed_accounts),
+    };
   }
-  return contexts;
+  return rows.map((_, i) => mergeContext(parts[i]!, chunk[i]!, windows));
+}
+
+/** What the other logins of the chunk add to one login's context. */
+export interface ChunkFacts {
+  previousSuccess: { eventId: string; country: string | null; occurredAt: string } | null;
+  countries: string[];
+  /** This login included when it failed. */
+  failures: number;
+  /** Accounts failing on this login's IP in the window, this login's included when it failed. */
+  ipAccounts: string[];
+}
+
+/** For each row, what the other rows before it (and itself, for failures) contribute. */
+export function chunkFacts(rows: NewLoginRow[], windows: ContextWindows): ChunkFacts[] {
+  const times = rows.map((r) => Date.parse(r.occurredAt));
+  const upTo = (j: number, i: number) =>
+    times[j]! < times[i]! || (times[j] === times[i] && compareIds(rows[j]!.eventId, rows[i]!.eventId) <= 0);
+  const byAccount = groupIndexes(rows, (r) => r.accountId);
+  const failuresByIp = groupIndexes(rows, (r) => (r.result === "failure" ? r.ip : undefined));
+  return rows.map((row, i) => {
+    const t = times[i]!;
+    const historyStart = t - windows.historyWindowDays * DAY_MS;
+    const failureStart = t - windows.failureWindowMinutes * MINUTE_MS;
+    let previous: number | undefined;
+    const countries = new Set<string>();
+    let failures = 0;
+    for (const j of byAccount.get(row.accountId) ?? []) {
+      const other = rows[j]!;
+      if (j !== i && upTo(j, i) && other.result === "success") {
+        if (previous === undefined || upTo(previous, j)) previous = j;
+        if (other.country && times[j]! >= historyStart) countries.add(other.country);
+      }
+      if (upTo(j, i) && other.result === "failure" && times[j]! >= failureStart) failures += 1;
+    }
+    const ipAccounts = new Set<string>();
+    for (const j of failuresByIp.get(row.ip) ?? []) {
+      if (upTo(j, i) && times[j]! >= failureStart) ipAccounts.add(rows[j]!.accountId);
+    }
+    const prev = previous === undefined ? undefined : rows[previous]!;
+    return {
+      previousSuccess: prev
+        ? { eventId: prev.eventId, country: prev.country, occurredAt: prev.occurredAt }
+        : null,
+      countries: [...countries].sort(),
+      failures,
+      ipAccounts: [...ipAccounts].sort(),
+    };
+  });
+}
+
+/** The context of one login from what the stored lines and the chunk say. */
+export function mergeContext(stored: StoredPart, chunk: ChunkFacts, windows: ContextWindows): HistoryContext {
+  const candidates = [stored.previousSuccess, chunk.previousSuccess].filter((p) => p !== null);
+  const previousSuccess = candidates.reduce<(typeof candidates)[number] | null>(
+    (best, p) => (best === null || isLater(p, best) ? p : best),
+    null,
+  );
+  return HistoryContextSchema.parse({
+    previousSuccess,
+    countriesSeen: [...new Set([...stored.countries, ...chunk.countries])].sort(),
+    windowDays: windows.historyWindowDays,
+    recentFailures: Math.min(FAILURE_COUNT_CAP, stored.failures + chunk.failures),
+    failureWindowMinutes: windows.failureWindowMinutes,
+    ipFailedAccounts: Math.min(FAILURE_COUNT_CAP, stored.ipFailedAccounts),
+  } satisfies HistoryContext);
+}
+
+function isLater(
+  a: { eventId: string; occurredAt: string },
+  b: { eventId: string; occurredAt: string },
+): boolean {
+  const ta = Date.parse(a.occurredAt);
+  const tb = Date.parse(b.occurredAt);
+  return ta > tb || (ta === tb && compareIds(a.eventId, b.eventId) > 0);
+}
+
+/** Byte order of the UTF-8 text, as PostgreSQL compares ids under COLLATE "C". */
+export function compareIds(a: string, b: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+function groupIndexes<T>(items: T[], keyOf: (item: T) => string | undefined): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    if (key === undefined) return;
+    const list = groups.get(key);
+    if (list) list.push(i);
+    else groups.set(key, [i]);
+  });
+  return groups;
 }

@@ -74,7 +74,7 @@ export interface StaffHistoryItem extends Omit<HistoryItem, "notifications"> {
   receivedAt: string;
   recordedAt: string;
   /** The history context the decision was made with. */
-  context: HistoryContext | null;
+  context: HistoryContext;
   decisions: StaffDecisionItem[];
   notifications: StaffNotificationItem[];
 }
@@ -131,7 +131,7 @@ export function staffItem(line: HistoryLine, lang: Lang, role: StaffRole): Staff
     correlationId: login.correlationId,
     receivedAt: login.receivedAt.toISOString(),
     recordedAt: login.recordedAt.toISOString(),
-    context: login.history ?? null,
+    context: login.history,
     decisions: line.decisions.map((d) => ({
       decisionId: d.decisionId,
       action: d.action,

@@ -18,4 +18,4 @@ export { OUTCOME_STAGE, outcomeStage } from "./outcome-stage";
 export { RECORD_STAGE, recordStage } from "./record-stage";
 export { applyRetention, type RetentionResult, type RetentionSettings, startRetentionJob } from "./retention";
 export { historyRoutes, PLAYER_HISTORY_PATH, STAFF_HISTORY_PATH } from "./routes";
-export { createLoggerService, type LoggerServiceOptions } from "./service";
+export { createLoggerService, type LoggerService, type LoggerServiceOptions } from "./service";

@@ -32,7 +32,7 @@ CREATE TABLE logger.logins (
   source          text NOT NULL,
   correlation_id  text NOT NULL,
   -- HistoryContext computed when the line was recorded; re-emitted unchanged on redelivery.
-  history         jsonb,
+  history         jsonb NOT NULL,
   received_at     timestamptz NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now()
 );

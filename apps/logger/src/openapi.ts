@@ -88,7 +88,7 @@ const staffItem = {
         correlationId: { type: "string" },
         receivedAt: { type: "string", format: "date-time" },
         recordedAt: { type: "string", format: "date-time" },
-        context: { type: ["object", "null"], description: "The history context sent to account-security." },
+        context: { type: "object", description: "The history context sent to account-security." },
         decisions: {
           type: "array",
           items: {

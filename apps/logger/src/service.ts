@@ -7,7 +7,7 @@ import { loggerSchema } from "./migrations";
 import { loggerOpenApi } from "./openapi";
 import { outcomeStage } from "./outcome-stage";
 import { recordStage } from "./record-stage";
-import { type RetentionJob, startRetentionJob } from "./retention";
+import { applyRetention, type RetentionJob, type RetentionResult, startRetentionJob } from "./retention";
 import { historyRoutes } from "./routes";
 
 export interface LoggerServiceOptions {
@@ -19,13 +19,21 @@ export interface LoggerServiceOptions {
   secureCookies?: boolean;
 }
 
+/** The logger module, with its stages exposed for run-time tuning. */
+export interface LoggerService extends ServiceModule {
+  /** The running stages after start (`setMaxInFlight` at run time); empty before. */
+  readonly stages: readonly RunningStage[];
+  /** One retention run now (the job also runs every RETENTION_INTERVAL_MINUTES). */
+  applyRetention(now?: Date): Promise<RetentionResult>;
+}
+
 /**
  * The logger (DESIGN.md sections 2 and 6): owns the login history. `start()` brings its schema up
  * to date, then runs two stages — `logger` (login.located -> login.recorded, with history
  * context) and `logger-outcomes` (security.decided and action.completed onto the history lines) —
  * and the retention job. `routes` serves the players' and staff's history API.
  */
-export function createLoggerService(options: LoggerServiceOptions): ServiceModule {
+export function createLoggerService(options: LoggerServiceOptions): LoggerService {
   const { bus, db, config } = options;
   const logger = options.logger ?? createLogger("logger");
   let stages: RunningStage[] = [];
@@ -41,7 +49,12 @@ export function createLoggerService(options: LoggerServiceOptions): ServiceModul
       secureCookies: options.secureCookies,
     }),
     openapi: loggerOpenApi,
+    get stages() {
+      return stages;
+    },
+    applyRetention: (now) => applyRetention(db.sql, config, now),
     async start() {
+      if (stages.length > 0) return;
       await migrate(db, loggerSchema, logger);
       const windows = {
         historyWindowDays: config.historyWindowDays,

@@ -23,7 +23,7 @@ export const logins = logger.table("logins", {
   sessionId: text("session_id"),
   source: text("source").notNull(),
   correlationId: text("correlation_id").notNull(),
-  history: jsonb("history").$type<HistoryContext>(),
+  history: jsonb("history").$type<HistoryContext>().notNull(),
   receivedAt: at("received_at").notNull(),
   recordedAt: at("recorded_at").notNull().defaultNow(),
 });
