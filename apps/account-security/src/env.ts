@@ -42,6 +42,8 @@ const AccountSecurityEnvSchema = z.object({
   ACCOUNT_STATE_CACHE_SIZE: envFields.positiveInt(200_000),
   /** Days a successful login stays answerable with "was this you?". Default 30. */
   RECENT_LOGIN_DAYS: envFields.positiveInt(30),
+  /** Days decisions are kept for staff (and for republishing a redelivered login). Default 365. */
+  DECISION_RETENTION_DAYS: envFields.positiveInt(365),
   /** Longest travel allowance a player may set, in days. Default 90. */
   TRAVEL_MAX_DAYS: envFields.positiveInt(90),
   /** Records of login.recorded in flight in the decision stage. Default 500. */
@@ -63,6 +65,7 @@ export interface AccountSecurityConfig {
   stateCache: "auto" | "on" | "off";
   stateCacheSize: number;
   recentLoginDays: number;
+  decisionRetentionDays: number;
   travelMaxDays: number;
   maxInFlight: number;
   trustProxy: boolean;
@@ -92,6 +95,7 @@ export function loadAccountSecurityConfig(
     stateCache: e.ACCOUNT_STATE_CACHE,
     stateCacheSize: e.ACCOUNT_STATE_CACHE_SIZE,
     recentLoginDays: e.RECENT_LOGIN_DAYS,
+    decisionRetentionDays: e.DECISION_RETENTION_DAYS,
     travelMaxDays: e.TRAVEL_MAX_DAYS,
     maxInFlight: e.ACCOUNT_SECURITY_MAX_IN_FLIGHT,
     trustProxy: e.TRUST_PROXY,

@@ -23,7 +23,7 @@ import { DEFAULT_UNLOCK_POLICY, UnlockChallengeStore, type UnlockPolicy } from "
 
 /** How often queued outbox events are retried while the event log was down. */
 const OUTBOX_RETRY_MS = 2_000;
-/** How often old recent logins, expired flags and challenges are deleted. */
+/** How often old recent logins, decisions, expired flags and challenges are deleted. */
 const PRUNE_EVERY_MS = 3_600_000;
 
 export interface AccountSecurityServiceOptions {
@@ -125,6 +125,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     const now = clock().getTime();
     try {
       await recentLogins.prune(new Date(now - config.recentLoginDays * 86_400_000));
+      await decisions.prune(new Date(now - config.decisionRetentionDays * 86_400_000));
       await ipFlags.prune(new Date(now - 86_400_000));
       await challenges.prune(new Date(now - 86_400_000));
     } catch (err) {

@@ -31,6 +31,7 @@ export function testConfig(over: Partial<AccountSecurityConfig> = {}): AccountSe
     stateCache: "auto",
     stateCacheSize: 1000,
     recentLoginDays: 30,
+    decisionRetentionDays: 365,
     travelMaxDays: 90,
     maxInFlight: 500,
     trustProxy: false,

@@ -74,6 +74,11 @@ export class DecisionStore {
       .limit(limit);
     return rows.flatMap((r) => (r.decision ? [{ decidedAt: r.decidedAt, decision: r.decision }] : []));
   }
+
+  /** Deletes outcomes decided before `before`. */
+  async prune(before: Date): Promise<void> {
+    await this.db.sql.query(`DELETE FROM ${SCHEMA}.decisions WHERE decided_at < $1`, [before]);
+  }
 }
 
 /** The decision key of a player's "it was not me" about `loginEventId`. */
