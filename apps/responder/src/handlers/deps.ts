@@ -1,0 +1,20 @@
+import type { Logger } from "@loginguard/observability";
+import type { EmailSender, SmsSender } from "../channels/types";
+import type { GameWebhooks } from "../channels/webhook";
+import type { ResponderStore } from "../store";
+
+/** What the handlers work with; the service builds it from the configuration. */
+export interface ResponderDeps {
+  store: ResponderStore;
+  email: EmailSender;
+  sms: SmsSender;
+  /** Null when no GAME_WEBHOOK_URL is configured: webhooks and in-game messages are skipped. */
+  webhooks: GameWebhooks | null;
+  brand: string;
+  /** Portal base URL without a trailing slash. */
+  publicUrl: string;
+  /** Decisions about logins older than this are recorded as skipped, not carried out. */
+  actionMaxAgeMs: number;
+  logger: Logger;
+  now?: () => number;
+}
