@@ -1,0 +1,38 @@
+import { createKafkaBus } from "@loginguard/bus";
+import { silentLogger } from "@loginguard/observability";
+import { requireComponents } from "@loginguard/testing";
+import { startKafkaCluster } from "@loginguard/testing/kafka";
+import { describe, it } from "vitest";
+import { describeLoggerStages, LOGGER_TOPICS } from "./stage-suite";
+
+const missing = requireComponents("librdkafka", "cc");
+
+if (missing.skip) {
+  describe.skip(`logger stages on Kafka (${missing.reason})`, () => {
+    it("needs the Kafka-protocol test cluster", () => {});
+  });
+} else {
+  describeLoggerStages("logger stages on the Kafka-protocol test cluster", async () => {
+    const cluster = await startKafkaCluster({
+      brokers: 3,
+      topics: LOGGER_TOPICS.map((name) => ({ name, partitions: 3 })),
+    });
+    const bus = createKafkaBus({
+      brokers: cluster.bootstrap,
+      clientId: "logger-test",
+      logger: silentLogger(),
+      sessionTimeoutMs: 3_000,
+      heartbeatIntervalMs: 300,
+      rebalanceTimeoutMs: 5_000,
+      maxWaitTimeMs: 50,
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+    });
+    return {
+      bus,
+      async cleanup() {
+        await bus.close();
+        await cluster.stop();
+      },
+    };
+  });
+}
