@@ -1,4 +1,4 @@
-import { describeError, permanentError, retryableError } from "@loginguard/errors";
+import { describeError, LoginGuardError, permanentError, retryableError } from "@loginguard/errors";
 import { createLogger } from "@loginguard/observability";
 import { type Admin, Kafka, logLevel, Partitioners, type Producer, type TopicMessages } from "kafkajs";
 import type { Bus, OutgoingRecord, Subscription } from "../bus";
@@ -97,19 +97,14 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     sizeOf: recordSize,
   });
 
+  /** Runs an admin call; broker trouble becomes a retryable LoginGuardError, ours pass through. */
   const adminCall = async <T>(what: string, call: (a: Admin) => Promise<T>): Promise<T> => {
-    let a: Admin;
     try {
-      a = await connectAdmin();
+      return await call(await connectAdmin());
     } catch (err) {
-      throw retryableError(
-        `Kafka admin connection failed (${what}): ${describeError(err)}`,
-        "broker_unavailable",
-        {},
-        err,
-      );
+      if (err instanceof LoginGuardError) throw err;
+      throw retryableError(`Kafka ${what} failed: ${describeError(err)}`, "broker_unavailable", {}, err);
     }
-    return call(a);
   };
 
   return {
@@ -134,16 +129,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     },
 
     listTopics() {
-      return adminCall("listTopics", (a) =>
-        listTopics(a).catch((err: unknown) => {
-          throw retryableError(
-            `Kafka metadata request failed: ${describeError(err)}`,
-            "broker_unavailable",
-            {},
-            err,
-          );
-        }),
-      );
+      return adminCall("listTopics", listTopics);
     },
 
     async subscribe(subscribeOptions) {
