@@ -3,3 +3,4 @@ export * from "./lifecycle";
 export * from "./stage/index";
 export * from "./kafka/index";
 export * from "./topics-file";
+export * from "./embedded/index";
