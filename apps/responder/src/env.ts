@@ -56,7 +56,7 @@ const schema = z
     STAFF_SESSION_SECRET: z.string().min(32).optional(),
     /** `name:key,...` admin API keys for staff routes without a session. Default none. */
     ADMIN_API_KEYS: apiKeys.optional(),
-    /** Decisions about logins older than this are not acted on (replays, long outages). Default 24. */
+    /** Decisions (and unlocks) older than this are recorded as skipped, not carried out: replays. Default 24. */
     ACTION_MAX_AGE_HOURS: envFields.positiveInt(24),
     /** Days the local outbox keeps messages. Default 7. */
     OUTBOX_RETENTION_DAYS: envFields.positiveInt(7),

@@ -308,7 +308,7 @@ export function describeResponder(
       }
     });
 
-    it("does nothing for a shadow decision and skips decisions about old logins", async () => {
+    it("does nothing for a shadow decision and skips replayed old decisions", async () => {
       const accountId = newAccount();
       await store.contacts.update(accountId, { email: `${accountId}@example.com` }, "test");
       const shadow = lockDecision({
@@ -318,15 +318,27 @@ export function describeResponder(
         reasons: [{ code: "new_country", action: "notify", mode: "shadow", evidence: { country: "BR" } }],
       });
       expect(await decisionStage(deps, settings).handle(shadow, ctx)).toBeUndefined();
-      const old = lockDecision({
-        accountId,
-        occurredAt: new Date(Date.now() - 30 * 3_600_000).toISOString(),
-      });
-      const emit = await decisionStage(deps, settings).handle(old, ctx);
+      const thirtyHoursAgo = new Date(Date.now() - 30 * 3_600_000).toISOString();
+      const replayed = { ...lockDecision({ accountId, occurredAt: thirtyHoursAgo }), time: thirtyHoursAgo };
+      const emit = await decisionStage(deps, settings).handle(replayed, ctx);
       expect(results(emit).map((r) => r.outcome)).toEqual(["skipped", "skipped", "skipped"]);
-      expect(results(emit)[0]?.detail).toMatch(/30 hours old/);
+      expect(results(emit)[0]?.detail).toMatch(/decided 30 hours ago/);
       expect(mailsTo(`${accountId}@example.com`)).toEqual([]);
       expect(hooksFor(accountId)).toEqual([]);
+      // A player denying a days-old login today: the lock and kick are due now.
+      const denied = lockDecision({
+        accountId,
+        occurredAt: thirtyHoursAgo,
+        actions: ["lock", "kick"],
+        reasons: [
+          { code: "player_denied_login", action: "lock", mode: "enforce", evidence: { country: "BR" } },
+        ],
+      });
+      const carried = await decisionStage(deps, settings).handle(denied, ctx);
+      expect(results(carried).map((r) => `${r.kind}:${r.outcome}`)).toEqual([
+        "account.locked:delivered",
+        "player.kick:delivered",
+      ]);
     });
 
     it("sends unlock codes by email or SMS, never in game, and not after they expired", async () => {

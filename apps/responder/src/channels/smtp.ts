@@ -2,6 +2,7 @@ import { type LoginGuardError, permanentError, retryableError } from "@loginguar
 import nodemailer from "nodemailer";
 import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
+import { redactContacts } from "./redact";
 import type { EmailSender } from "./types";
 
 export interface SmtpOptions {
@@ -28,7 +29,7 @@ export function classifySmtpError(err: unknown): LoginGuardError {
   const reply = typeof e.responseCode === "number" ? e.responseCode : undefined;
   const context = { smtpCode: code, smtpReply: reply ?? null };
   const permanent = reply !== undefined ? reply >= 500 && code !== "EAUTH" : REJECTED.has(code);
-  const message = `SMTP ${reply ?? code}: ${e.message ?? String(err)}`;
+  const message = `SMTP ${reply ?? code}: ${redactContacts(e.message ?? String(err))}`;
   return permanent
     ? permanentError(message, "email_rejected", context, err)
     : retryableError(message, "email_unavailable", context, err);

@@ -2,6 +2,7 @@ import { type LoginGuardError, permanentError, retryableError } from "@loginguar
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import type { TwilioConfig } from "../env";
+import { redactContacts } from "./redact";
 import type { SmsSender } from "./types";
 
 const TWILIO_ORIGIN = /^https:\/\/[a-z0-9.-]*twilio\.com(?=\/|$)/i;
@@ -33,7 +34,7 @@ export function classifyTwilioError(err: unknown): LoginGuardError {
   const e = err as { status?: unknown; code?: unknown; message?: string };
   const status = typeof e.status === "number" ? e.status : undefined;
   const context = { httpStatus: status ?? null, twilioCode: e.code ?? null };
-  const message = `Twilio ${status ?? e.code ?? "error"}: ${e.message ?? String(err)}`;
+  const message = `Twilio ${status ?? e.code ?? "error"}: ${redactContacts(e.message ?? String(err))}`;
   if (status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 429) {
     return permanentError(message, "sms_rejected", context, err);
   }

@@ -52,10 +52,12 @@ export async function carryOutDecision(
   const notify = decision.actions.includes("notify");
   const channels = decision.channels.length > 0 ? decision.channels : DEFAULT_CHANNELS;
 
-  const now = deps.now?.() ?? Date.now();
-  const ageMs = now - new Date(decision.occurredAt).getTime();
-  if (ageMs > deps.actionMaxAgeMs) {
-    const detail = `not carried out: the login is ${Math.round(ageMs / HOUR_MS)} hours old (ACTION_MAX_AGE_HOURS)`;
+  // Age of the decision, not of the login: a player may deny a days-old login, and that lock and
+  // kick are due now. Old decisions are replays (a new consumer group, an outage of days).
+  const decidedAt = new Date(event.time).getTime();
+  const ageMs = (deps.now?.() ?? Date.now()) - decidedAt;
+  if (decidedAt > 0 && ageMs > deps.actionMaxAgeMs) {
+    const detail = `not carried out: decided ${Math.round(ageMs / HOUR_MS)} hours ago (ACTION_MAX_AGE_HOURS)`;
     return [
       ...webhookTypes.map((kind) => ({ channel: "webhook" as const, kind, ...skipped(detail) })),
       ...(notify ? [{ channel: channels[0] ?? "email", kind: NOTIFICATION_KIND, ...skipped(detail) }] : []),

@@ -13,7 +13,7 @@ export interface ResponderDeps {
   brand: string;
   /** Portal base URL without a trailing slash. */
   publicUrl: string;
-  /** Decisions about logins older than this are recorded as skipped, not carried out. */
+  /** Decisions made longer ago than this (replays) are recorded as skipped, not carried out. */
   actionMaxAgeMs: number;
   logger: Logger;
   now?: () => number;
