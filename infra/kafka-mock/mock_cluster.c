@@ -20,28 +20,35 @@
  * Exits 0 on stdin EOF too, so the cluster never outlives the process that started it.
  * Broker logs go to stderr.
  *
- * What the librdkafka 2.0.2 mock cluster does (read in rdkafka_mock.c / rdkafka_mock_handlers.c
- * and checked against this binary with kcat and kafkajs 2.2.4):
+ * What the librdkafka 2.0.2 mock cluster does (read in rdkafka_mock.c / rdkafka_mock_handlers.c /
+ * rdkafka_mock_cgrp.c and checked against this binary with kcat and kafkajs 2.2.4):
  *
- * - Auto-creation: a Metadata request that names an unknown topic with AllowAutoTopicCreation=true
- *   (the default of kafkajs producers and consumers, and of kcat) CREATES it with the cluster
- *   defaults: 4 partitions, replication min(3, brokers). There is no broker-side switch to turn
- *   this off; clients must send AllowAutoTopicCreation=false (kafkajs admin does). A Produce
- *   request for an unknown topic is NOT auto-created: it answers UNKNOWN_TOPIC_OR_PARTITION.
- *   CreateTopics / CreatePartitions / DescribeConfigs are not implemented (no ApiVersions entry),
- *   so kafkajs admin.createTopics fails; topics must come from the `topic` command.
+ * - Auto-creation: the brokers answer Metadata v0-2 only, which has no AllowAutoTopicCreation
+ *   field, so a Metadata request that NAMES an unknown topic always CREATES it with the cluster
+ *   defaults (4 partitions, replication min(3, brokers)), whatever the client's
+ *   allowAutoTopicCreation says; kafkajs producers and consumers (and kcat) send such requests
+ *   before producing or subscribing. A Metadata request for all topics creates nothing. A Produce
+ *   request for an unknown topic is not auto-created (UNKNOWN_TOPIC_OR_PARTITION).
+ *   CreateTopics, CreatePartitions, DeleteTopics and DescribeConfigs are not implemented, so
+ *   kafkajs admin.createTopics fails ("Broker 0 not found": the advertised controller id is 0);
+ *   topics must come from the `topic` command.
  * - Retention: each partition keeps a bounded log of message sets (produce batches): at most
- *   100000 batches and 5 MiB; when either is exceeded the OLDEST batches are dropped and the log
- *   start offset moves. A consumer behind the start offset gets OFFSET_OUT_OF_RANGE and resets.
- *   There is no time-based retention. Each Fetch returns at most ONE message set per partition,
- *   so consumer throughput follows the producer's batch sizes.
+ *   5 MiB (checked: 8 MB into one partition left the last ~5 MiB) and 100000 message sets (from
+ *   the source); the OLDEST sets are dropped and the log start offset moves. A consumer behind it
+ *   gets OFFSET_OUT_OF_RANGE and resets. There is no time-based retention. A Fetch returns at most
+ *   ONE message set per partition, and an empty Fetch is answered after the full MaxWait even if
+ *   data arrives meanwhile: keep the consumer's maxWaitTime small (latency) and batches large.
  * - Consumer groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit
- *   and OffsetFetch are implemented (the classic protocol with range/roundrobin assignment done
- *   by the client); committed offsets are kept per group and partition in memory. kafkajs groups
- *   rebalance and commit against it.
+ *   and OffsetFetch work with kafkajs (classic protocol; the leader client assigns). The
+ *   coordinator is crc32(group) over the brokers unless pinned with `coordinator`. The first join
+ *   of an empty group waits 3 s (group.initial.rebalance.delay); a later rebalance waits
+ *   session.timeout - 1 s for members to rejoin; members silent for session.timeout are removed.
+ *   OffsetCommit is refused while the group is joining (REBALANCE_IN_PROGRESS). Committed offsets
+ *   live in memory per group and partition. DescribeGroups and ListGroups are not implemented
+ *   (kafkajs admin.describeGroups / listGroups fail); admin.fetchOffsets and fetchTopicOffsets work.
  * - The idempotent producer needs InitProducerId, which kafkajs sends to the controller: use a
- *   non-idempotent producer with acks=-1. Brokers taken down do not move leaders; partitions led
- *   by a down broker are unavailable until it comes back or `leader` moves them.
+ *   non-idempotent producer with acks=-1. A broker taken down keeps leading its partitions (no
+ *   leader election): they stall until it is back or `leader` moves them.
  */
 #include <errno.h>
 #include <signal.h>
