@@ -16,7 +16,7 @@ import { ensureTopics, listTopics } from "./topics";
  *   idempotent) after `lingerMs` or once `maxBatchRecords` are pending; one send in flight at a
  *   time keeps per-key order. A failed send rejects with a retryable LoginGuardError.
  * - subscribe: one kafkajs consumer per call in `group`, `eachBatch`, offsets committed manually
- *   after each handled chunk.
+ *   after each handled chunk (coalesced, one commit request in flight; flushed on stop).
  * - ensureTopics: the admin API, checked against metadata; throws naming what it could not create.
  */
 export function createKafkaBus(options: KafkaBusOptions): Bus {
