@@ -21,6 +21,8 @@ export interface BusHarness {
   bus: Bus;
   /** Creates the topics (the Kafka test cluster has no CreateTopics API). */
   createTopics(names: string[]): Promise<void>;
+  /** The database to share with the event log (embedded mode); default: PGlite of its own. */
+  db?: Database;
   cleanup(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
 export function describeResponderStages(driver: string, makeHarness: () => Promise<BusHarness>): void {
   describe(`responder stages on ${driver}`, () => {
     let h: BusHarness;
-    let made: DatabaseFactory;
+    let made: DatabaseFactory | undefined;
     let db: Database;
     let store: ResponderStore;
     let smtpPort: number;
@@ -49,8 +51,11 @@ export function describeResponderStages(driver: string, makeHarness: () => Promi
     beforeAll(async () => {
       h = await makeHarness();
       await h.createTopics(RESPONDER_TOPICS);
-      made = pgliteFactory();
-      db = await made.open();
+      if (h.db) db = h.db;
+      else {
+        made = pgliteFactory();
+        db = await made.open();
+      }
       store = createStore(db);
       smtpPort = await freePort();
       smtp = await startSmtpServer(smtpPort);
@@ -82,10 +87,12 @@ export function describeResponderStages(driver: string, makeHarness: () => Promi
       await service?.stop();
       await completed?.stop();
       await deadLetters?.stop();
-      await h?.cleanup();
       await Promise.all([smtp?.close(), twilio?.close(), game?.close()]);
-      await db?.close();
-      await made?.cleanup();
+      if (made) {
+        await db?.close();
+        await made.cleanup();
+      }
+      await h?.cleanup();
     });
 
     const completionOf = (decisionId: string) =>
