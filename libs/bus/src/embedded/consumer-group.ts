@@ -15,6 +15,7 @@ export interface GroupContext {
   readonly logger: Logger;
   readonly idlePollMs: number;
   readonly backoff: { initial: number; max: number };
+  readonly binaryChunks: boolean;
 }
 
 /**

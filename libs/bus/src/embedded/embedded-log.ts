@@ -63,7 +63,7 @@ export class EmbeddedLog {
   group(name: string): ConsumerGroup {
     let group = this.groups.get(name);
     if (!group) {
-      const { db, logger, idlePollMs, redeliveryBackoffMs } = this.options;
+      const { db, logger, idlePollMs, redeliveryBackoffMs, binaryChunks } = this.options;
       group = new ConsumerGroup(name, {
         sql: db.sql,
         registry: this.registry,
@@ -71,6 +71,7 @@ export class EmbeddedLog {
         logger,
         idlePollMs,
         backoff: redeliveryBackoffMs,
+        binaryChunks,
       });
       this.groups.set(name, group);
     }

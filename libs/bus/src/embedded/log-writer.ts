@@ -41,6 +41,8 @@ interface Chunk {
 
 export interface LogWriterOptions {
   lingerMs: number;
+  /** Chunks as binary parameters; else base64 text decoded by the server. */
+  binaryChunks: boolean;
   maxBatchRecords: number;
   maxBatchBytes: number;
 }
@@ -143,7 +145,7 @@ export class LogWriter {
 
     const appendTs = Date.now();
     const chunks = this.buildChunks(appends);
-    const { sql, params } = statement(chunks, commits, appendTs);
+    const { sql, params } = statement(chunks, commits, appendTs, this.options.binaryChunks);
     try {
       await this.sql.query(sql, params);
     } catch (err) {
@@ -226,23 +228,24 @@ export class LogWriter {
 }
 
 /**
- * The one statement of a write: chunk inserts and offset upserts. Numbers go inline. Chunks travel
- * as base64 text decoded by the server: PGlite serializes a bytea parameter to hex with a JS loop
- * per byte, far slower than Node's native base64 (a SqlClient that sent Buffers as binary
- * parameters would make this `$n` with the Buffer itself; the column is bytea already).
+ * The one statement of a write: chunk inserts and offset upserts. Numbers go inline. Chunks go as
+ * binary parameters, or as base64 text the server decodes (stock PGlite serializes a bytea
+ * parameter to hex with a JS loop per byte, far slower than Node's native base64).
  */
 function statement(
   chunks: Chunk[],
   commits: CommitRequest[],
   appendTs: number,
+  binaryChunks: boolean,
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const parts: string[] = [];
   if (chunks.length > 0) {
     const rows = chunks.map((c) => {
-      params.push(c.buf.toString("base64"));
+      params.push(binaryChunks ? c.buf : c.buf.toString("base64"));
+      const value = binaryChunks ? `$${params.length}` : `decode($${params.length},'base64')`;
       const last = c.baseOffset + c.entries.length - 1;
-      return `(${c.log.topicId},${c.log.partition},${last},${c.baseOffset},${appendTs},decode($${params.length},'base64'))`;
+      return `(${c.log.topicId},${c.log.partition},${last},${c.baseOffset},${appendTs},${value})`;
     });
     parts.push(
       `INSERT INTO bus.chunks (topic_id, partition, last_offset, base_offset, append_ts, records) VALUES ${rows.join(",")}`,

@@ -15,6 +15,7 @@ export interface WorkerContext {
   readonly logger: Logger;
   readonly idlePollMs: number;
   readonly backoff: { initial: number; max: number };
+  readonly binaryChunks: boolean;
   /** The group's next offset per partition (positionKey), moved as batches complete. */
   readonly positions: Map<string, number>;
 }
@@ -135,7 +136,7 @@ export class PartitionWorker {
     }
     const cached = this.log.read(position, max);
     if (cached) return cached.map((c) => ({ ...c.record, headers: { ...c.record.headers } }));
-    const read = await readChunks(this.ctx.sql, this.log, position, max);
+    const read = await readChunks(this.ctx.sql, this.log, position, max, this.ctx.binaryChunks);
     if (read.length === 0) {
       // The high watermark says there is more, yet the database has nothing: never spin on it.
       throw new Error(
