@@ -25,28 +25,23 @@ function record(topic: string, key: string, n: number, extra: Record<string, str
   return { topic, key, value: Buffer.from(JSON.stringify({ n, key })), headers: { n: String(n), ...extra } };
 }
 
-/** Collects what a subscription sees; resolves `until` when the predicate holds. */
+/**
+ * Collects what a subscription sees. `until` polls its predicate, so a predicate over several
+ * collectors (two group members) resolves whichever of them received the last record.
+ */
 function collector() {
   const seen: BusRecord[] = [];
-  const waiters: Array<{ pred: () => boolean; resolve: () => void }> = [];
   return {
     seen,
     add(records: BusRecord[]) {
       seen.push(...records);
-      for (const w of [...waiters]) if (w.pred()) w.resolve();
     },
-    until(pred: () => boolean, timeoutMs = 30_000): Promise<void> {
-      if (pred()) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out; saw ${seen.length} records`)), timeoutMs);
-        waiters.push({
-          pred,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
+    async until(pred: () => boolean, timeoutMs = 30_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!pred()) {
+        if (Date.now() > deadline) throw new Error(`timed out; saw ${seen.length} records`);
+        await sleep(20);
+      }
     },
   };
 }
