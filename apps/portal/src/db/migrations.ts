@@ -1,0 +1,63 @@
+import type { ServiceSchema } from "@loginguard/db";
+
+/** The PostgreSQL schema the portal owns: staff accounts and sessions, and the overview's counts. */
+export const SCHEMA = "portal";
+
+const S = SCHEMA;
+
+/** Hand-written, forward-only migrations of `portal` (applied by `migrate` at start). */
+export const PORTAL_SCHEMA: ServiceSchema = {
+  schema: SCHEMA,
+  migrations: [
+    {
+      id: 1,
+      name: "staff, staff sessions, sign-in failures, overview decisions and locked accounts",
+      sql: `
+CREATE TABLE ${S}.staff (
+  id text PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  role text NOT NULL CHECK (role IN ('support', 'admin')),
+  password_hash text NOT NULL,
+  created_at timestamptz NOT NULL,
+  created_by text,
+  last_sign_in_at timestamptz
+);
+
+CREATE TABLE ${S}.staff_sessions (
+  sid text PRIMARY KEY,
+  staff_id text NOT NULL REFERENCES ${S}.staff (id),
+  created_at timestamptz NOT NULL,
+  client_ip text,
+  user_agent text,
+  ended_at timestamptz
+);
+CREATE INDEX staff_sessions_created ON ${S}.staff_sessions (created_at);
+
+CREATE TABLE ${S}.sign_in_failures (
+  id bigserial PRIMARY KEY,
+  email text NOT NULL,
+  client_ip text,
+  at timestamptz NOT NULL
+);
+CREATE INDEX sign_in_failures_email ON ${S}.sign_in_failures (email, at);
+CREATE INDEX sign_in_failures_ip ON ${S}.sign_in_failures (client_ip, at);
+
+CREATE TABLE ${S}.decisions (
+  event_id text PRIMARY KEY,
+  account_id text NOT NULL,
+  decided_at timestamptz NOT NULL,
+  action text,
+  rules jsonb NOT NULL
+);
+CREATE INDEX decisions_decided_at ON ${S}.decisions (decided_at);
+
+CREATE TABLE ${S}.locked_accounts (
+  account_id text PRIMARY KEY,
+  locked_at timestamptz,
+  reason text,
+  changed_at timestamptz NOT NULL
+);
+`,
+    },
+  ],
+};

@@ -1,0 +1,94 @@
+import {
+  type AuthVariables,
+  csrfTokenFor,
+  STAFF_COOKIE,
+  sealStaffSession,
+  setStaffCookie,
+} from "@loginguard/auth";
+import { HttpProblem, problems, readJson } from "@loginguard/http";
+import { Hono } from "hono";
+import { deleteCookie } from "hono/cookie";
+import { z } from "zod";
+import { type SignInDeps, signIn } from "../staff/sign-in";
+import type { StaffAccount } from "../staff/staff-store";
+import { clientAddress } from "./client-address";
+import type { PortalStaffAuthOptions } from "./staff-auth";
+import { portalStaffAuth } from "./staff-auth";
+
+/** `POST /v1/staff/sessions`. Lengths are bounded so a huge password cannot tie up argon2. */
+export const SignInBody = z
+  .object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) })
+  .strict();
+
+export const STAFF_SESSIONS_PATH = "/v1/staff/sessions";
+
+export interface StaffSessionRoutesOptions extends Omit<PortalStaffAuthOptions, "roles"> {
+  signIn: SignInDeps;
+  trustProxy: boolean;
+}
+
+/** A staff account on the wire. */
+export function staffView(account: StaffAccount) {
+  return {
+    id: account.id,
+    email: account.email,
+    role: account.role,
+    createdAt: account.createdAt.toISOString(),
+    createdBy: account.createdBy,
+    lastSignInAt: account.lastSignInAt?.toISOString() ?? null,
+  };
+}
+
+/** The same answer for an unknown email and a wrong password. */
+const invalidCredentials = () =>
+  new HttpProblem(401, "invalid-credentials", "Wrong email or password", {
+    detail: "Check the email and password and try again",
+  });
+
+/**
+ * Staff sign-in and sign-out: `POST /v1/staff/sessions {"email","password"}` sets the `lg_staff`
+ * cookie and answers the CSRF token; `GET` tells who is signed in; `DELETE` signs out.
+ */
+export function staffSessionRoutes(options: StaffSessionRoutesOptions): Hono<{ Variables: AuthVariables }> {
+  const routes = new Hono<{ Variables: AuthVariables }>();
+  const staff = portalStaffAuth(options);
+  const csrf = (sid: string) => csrfTokenFor(sid, options.sessionSecret);
+
+  routes.post(STAFF_SESSIONS_PATH, async (c) => {
+    const body = await readJson(c, SignInBody);
+    const result = await signIn(options.signIn, {
+      email: body.email,
+      password: body.password,
+      clientIp: clientAddress(c, options.trustProxy),
+      userAgent: c.req.header("user-agent") ?? null,
+    });
+    if (result.outcome === "throttled") throw problems.tooManyRequests(result.retryAfterSeconds);
+    if (result.outcome === "invalid") throw invalidCredentials();
+    setStaffCookie(c, sealStaffSession(result.session, options.sessionSecret), options.secureCookies);
+    c.header("cache-control", "no-store");
+    return c.json({ csrfToken: csrf(result.session.sid), staff: staffView(result.account) });
+  });
+
+  routes.get(STAFF_SESSIONS_PATH, staff, (c) => {
+    const who = c.var.staff;
+    c.header("cache-control", "no-store");
+    return c.json({
+      staff: { id: who.id, email: who.email, role: who.role, via: who.via },
+      csrfToken: who.sid ? csrf(who.sid) : null,
+    });
+  });
+
+  routes.delete(STAFF_SESSIONS_PATH, staff, async (c) => {
+    const { sid } = c.var.staff;
+    if (sid) await options.sessions.end(sid, options.signIn.clock());
+    deleteCookie(c, STAFF_COOKIE, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: options.secureCookies,
+    });
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
