@@ -3,11 +3,13 @@
  * makes it) with the account-state cache on and off, on PGlite and, when installed, PostgreSQL.
  * Run: `npx tsx apps/account-security/bench.ts [--quick]`. Prints a table; nothing is asserted.
  */
-import { type Database, MEMORY_DATA_DIR, openDatabase } from "@loginguard/db";
+import { type Database, MEMORY_DATA_DIR, migrate, openDatabase } from "@loginguard/db";
 import { silentLogger } from "@loginguard/observability";
 import { requireComponents } from "@loginguard/testing";
 import { startPostgres } from "@loginguard/testing/postgres";
 import { createAccountSecurityService } from "./src/service";
+import { AccountStore } from "./src/state/account-store";
+import { ACCOUNT_SECURITY_SCHEMA } from "./src/state/migrations";
 import { plusMinutes, recordedEvent, recordedLogin } from "./test/fixtures";
 import { RecordingBus } from "./test/recording-bus";
 import { testConfig } from "./test/service-fixture";
@@ -67,6 +69,32 @@ async function run(label: string, db: Database, cache: boolean) {
   return rows;
 }
 
+/** The read the cache saves: one chunk's accounts, from memory or in one query (all rows exist). */
+async function readCost(label: string, db: Database) {
+  await migrate(db, ACCOUNT_SECURITY_SCHEMA);
+  await db.sql.query(
+    `INSERT INTO account_security.accounts (account_id, known_countries)
+     SELECT 'read-' || n, '["KR"]' FROM generate_series(0, ${ACCOUNTS - 1}) AS n ON CONFLICT DO NOTHING`,
+  );
+  const rows: string[] = [];
+  for (const cache of [true, false]) {
+    const store = new AccountStore(db, { cache, cacheSize: ACCOUNTS * 2 });
+    const ids = (start: number) => Array.from({ length: CHUNK }, (_, i) => `read-${(start + i) % ACCOUNTS}`);
+    for (let start = 0; start < ACCOUNTS; start += CHUNK) await store.getMany(ids(start));
+    const times: number[] = [];
+    for (let round = 0; round < 200; round++) {
+      const t = performance.now();
+      await store.getMany(ids((round * CHUNK) % ACCOUNTS));
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    rows.push(
+      `| ${label} | ${cache ? "on (hit)" : "off (query)"} | ${times[100]!.toFixed(2)} | ${times[198]!.toFixed(2)} |`,
+    );
+  }
+  return rows;
+}
+
 const out = [
   "| database | cache | pass | logins/s | chunk p50 ms | chunk p99 ms |",
   "| --- | --- | --- | --- | --- | --- |",
@@ -88,5 +116,22 @@ if (!requireComponents("postgresql").skip) {
     await server.stop();
   }
 }
+const reads = ["| database | cache | read of 500 accounts p50 ms | p99 ms |", "| --- | --- | --- | --- |"];
+{
+  const db = await openDatabase({ dataDir: MEMORY_DATA_DIR });
+  reads.push(...(await readCost("PGlite (memory)", db)));
+  await db.close();
+}
+if (!requireComponents("postgresql").skip) {
+  const server = await startPostgres();
+  try {
+    const db = await openDatabase({ databaseUrl: await server.createDatabase() });
+    reads.push(...(await readCost("PostgreSQL 15", db)));
+    await db.close();
+  } finally {
+    await server.stop();
+  }
+}
 console.log(`${ACCOUNTS} accounts, chunks of ${CHUNK} logins, 2% new-country decisions\n`);
 console.log(out.join("\n"));
+console.log(`\n${reads.join("\n")}`);
