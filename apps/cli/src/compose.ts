@@ -4,6 +4,7 @@ import { createIngestService, loadIngestConfig } from "@loginguard/ingest";
 import { createIpCheckerService, loadIpCheckerConfig } from "@loginguard/ip-checker";
 import { createLoggerService, loadLoggerConfig } from "@loginguard/logger";
 import type { Platform } from "@loginguard/platform";
+import { createPortalService, loadPortalConfig } from "@loginguard/portal";
 import { createResponderService, loadResponderConfig } from "@loginguard/responder";
 
 /**
@@ -24,5 +25,6 @@ export function createAllModules(
     createLoggerService({ bus, db, config: loadLoggerConfig(env), secureCookies }),
     createAccountSecurityService({ bus, db, config: loadAccountSecurityConfig(env) }),
     createResponderService({ bus, db, config: loadResponderConfig(env) }),
+    createPortalService({ bus, db, config: loadPortalConfig(env) }),
   ];
 }
