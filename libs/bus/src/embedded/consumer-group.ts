@@ -91,6 +91,8 @@ export class ConsumerGroup {
   }
 
   private async rebalanceNow(): Promise<void> {
+    // First, so that a database failure here leaves the current assignment running.
+    const positions = await this.committedPositions();
     const desired = this.assignment();
     const moving: Promise<void>[] = [];
     for (const [log, worker] of this.workers) {
@@ -100,7 +102,6 @@ export class ConsumerGroup {
       }
     }
     await Promise.all(moving);
-    const positions = await this.committedPositions();
     for (const [log, member] of desired) {
       if (this.workers.has(log)) continue;
       const key = positionKey(log.topicId, log.partition);

@@ -84,7 +84,9 @@ export class EmbeddedLog {
     const normalized = records.map((r) => normalizeRecord(r, this.options.maxRecordBytes));
     const topics = new Map<string, Topic>();
     for (const r of records) {
-      if (!topics.has(r.topic)) topics.set(r.topic, await this.registry.require(r.topic));
+      if (!topics.has(r.topic)) {
+        topics.set(r.topic, this.registry.get(r.topic) ?? (await this.registry.require(r.topic)));
+      }
     }
     let bytes = 0;
     const entries = records.map((r, i): AppendEntry => {

@@ -136,19 +136,16 @@ export class LogWriter {
     const waiters: Waiter[] = [...appends, ...commits.flatMap((c) => c.waiters)];
     if (waiters.length === 0) return;
 
+    const appendTs = Date.now();
+    let chunks: Chunk[] = [];
     try {
       await this.resyncEnds();
-    } catch (err) {
-      this.fail(waiters, err, 0);
-      return;
-    }
-
-    const appendTs = Date.now();
-    const chunks = this.buildChunks(appends);
-    const { sql, params } = statement(chunks, commits, appendTs, this.options.binaryChunks);
-    try {
+      chunks = this.buildChunks(appends);
+      const { sql, params } = statement(chunks, commits, appendTs, this.options.binaryChunks);
       await this.sql.query(sql, params);
     } catch (err) {
+      // Nothing of this write is visible: put the counters back, and check the database before
+      // the next write in case the commit happened after all.
       for (const chunk of chunks) {
         chunk.log.resetEnd(chunk.baseOffset);
         this.resync.add(chunk.log);
@@ -182,8 +179,12 @@ export class LogWriter {
         size,
         values,
       );
-      chunks.push({ log, baseOffset: log.nextOffset, entries, buf, values });
-      log.nextOffset += entries.length;
+      chunks.push({ log, baseOffset: 0, entries, buf, values });
+    }
+    // Offsets only once every chunk is encoded, so a failure above leaves the counters alone.
+    for (const chunk of chunks) {
+      chunk.baseOffset = chunk.log.nextOffset;
+      chunk.log.nextOffset += chunk.entries.length;
     }
     return chunks;
   }

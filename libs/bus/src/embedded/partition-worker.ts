@@ -32,6 +32,7 @@ export class PartitionWorker {
   /** Records read from the database and not yet handled, in offset order. */
   private ahead: BusRecord[] = [];
   private lastCommit: Promise<void> | undefined;
+  private commitFailed = false;
   private failures = 0;
   private readonly control: BatchControl = {
     heartbeat: async () => {},
@@ -74,6 +75,13 @@ export class PartitionWorker {
           continue;
         }
         if (records.length === 0) {
+          if (this.commitFailed) {
+            // Caught up with a commit that did not make it: store the position before idling.
+            this.commit(position);
+            await this.lastCommit;
+            if (this.commitFailed) await this.pause();
+            continue;
+          }
           await log.waitFor(position, this.abort.signal, ctx.idlePollMs);
           continue;
         }
@@ -102,18 +110,8 @@ export class PartitionWorker {
         position = Number(records[records.length - 1]!.offset) + 1;
         log.setReader(this, position);
         ctx.positions.set(positionKey(log.topicId, log.partition), position);
-        this.lastCommit = ctx.writer.commit(ctx.group, log, position).catch((err: unknown) => {
-          ctx.logger.warn(
-            {
-              err: describeError(err),
-              group: ctx.group,
-              topic: log.topic,
-              partition: log.partition,
-              position,
-            },
-            "offset commit failed; the next commit carries it",
-          );
-        });
+        // Not awaited: the next batch is fetched and handled while the commit joins the next write.
+        this.commit(position);
         metrics.consumerLag.set(
           { group: ctx.group, topic: log.topic, partition: String(log.partition) },
           Math.max(0, log.highWatermark - position),
@@ -121,8 +119,29 @@ export class PartitionWorker {
       }
     } finally {
       await this.lastCommit;
+      if (this.commitFailed) {
+        this.commit(position);
+        await this.lastCommit;
+      }
       log.removeReader(this);
     }
+  }
+
+  /** Commits `position` through the group-commit writer; a failure is logged and retried later. */
+  private commit(position: number): void {
+    const { log, ctx } = this;
+    this.lastCommit = ctx.writer.commit(ctx.group, log, position).then(
+      () => {
+        this.commitFailed = false;
+      },
+      (err: unknown) => {
+        this.commitFailed = true;
+        ctx.logger.warn(
+          { err: describeError(err), group: ctx.group, topic: log.topic, partition: log.partition, position },
+          "offset commit failed; it is retried",
+        );
+      },
+    );
   }
 
   private async fetch(position: number): Promise<BusRecord[]> {
