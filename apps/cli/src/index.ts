@@ -1,3 +1,3 @@
 export { banner, type StartedLoginguard, startLoginguard } from "./commands/start";
-export { createAllModules } from "./compose";
+export { createAllModules, SERVICE_NAMES, type ServiceName, selectServices } from "./compose";
 export { type EmbeddedSecrets, loadOrCreateSecrets, withEmbeddedDefaults } from "./embedded-secrets";

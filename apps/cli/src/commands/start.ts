@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
 import { createLogger } from "@loginguard/observability";
 import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
-import { createAllModules } from "../compose";
+import { createAllModules, selectServices } from "../compose";
 import { type EmbeddedSecrets, loadOrCreateSecrets, withEmbeddedDefaults } from "../embedded-secrets";
 
 export const TOPICS_FILE = fileURLToPath(new URL("../../../../infra/topics.json", import.meta.url));
@@ -52,7 +52,7 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
     });
     const created = changes.filter((c) => c.action !== "unchanged").length;
     if (created > 0) logger.info({ created }, "topics created");
-    const modules = createAllModules(platform, moduleEnv);
+    const modules = createAllModules(platform, moduleEnv, selectServices(moduleEnv.LOGINGUARD_SERVICES));
     const running = await runModules("all", modules, platform, { port: platformEnv.PORT });
     return {
       url: running.url,
