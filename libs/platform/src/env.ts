@@ -9,6 +9,10 @@ export const platformEnvSchema = z.object({
   DATA_DIR: z.string().default("./data"),
   /** Kafka bootstrap servers `host:port,...`. Set: distributed mode on Kafka. */
   KAFKA_BROKERS: envFields.brokers().optional(),
+  /** Kafka consumer group session timeout: how soon a dead member's partitions move. Default 30000. */
+  KAFKA_SESSION_TIMEOUT_MS: envFields.positiveInt(30_000),
+  /** Kafka consumer heartbeat interval; well under the session timeout. Default 3000. */
+  KAFKA_HEARTBEAT_INTERVAL_MS: envFields.positiveInt(3_000),
   /** PostgreSQL URL. Set: services keep their data in PostgreSQL instead of PGlite. */
   DATABASE_URL: z
     .string()

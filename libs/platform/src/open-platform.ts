@@ -9,6 +9,8 @@ export interface PlatformOptions {
   service: string;
   /** Set: distributed mode on Kafka. */
   kafkaBrokers?: string[];
+  /** Kafka consumer group timing (KAFKA_SESSION_TIMEOUT_MS, KAFKA_HEARTBEAT_INTERVAL_MS). */
+  kafkaGroupTiming?: { sessionTimeoutMs: number; heartbeatIntervalMs: number };
   /** Set: PostgreSQL; else PGlite in dataDir. */
   databaseUrl?: string;
   dataDir: string;
@@ -48,7 +50,12 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
   let bus: Bus;
   try {
     bus = distributed
-      ? createKafkaBus({ brokers: options.kafkaBrokers!, clientId: `loginguard-${options.service}` })
+      ? createKafkaBus({
+          brokers: options.kafkaBrokers!,
+          clientId: `loginguard-${options.service}`,
+          ...options.kafkaGroupTiming,
+          rebalanceTimeoutMs: Math.max(10_000, 2 * (options.kafkaGroupTiming?.sessionTimeoutMs ?? 30_000)),
+        })
       : await createEmbeddedBus({ db: db! });
   } catch (err) {
     await db?.close();

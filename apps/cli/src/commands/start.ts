@@ -40,6 +40,10 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
     databaseUrl: platformEnv.DATABASE_URL,
     dataDir: platformEnv.DATA_DIR,
     needsDatabase: true,
+    kafkaGroupTiming: {
+      sessionTimeoutMs: platformEnv.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: platformEnv.KAFKA_HEARTBEAT_INTERVAL_MS,
+    },
   });
   try {
     const file = loadTopicsFile(moduleEnv.TOPICS_FILE ?? TOPICS_FILE);
