@@ -41,8 +41,10 @@ export interface EmbeddedBusOptions {
    */
   binaryChunks?: boolean;
   /**
-   * Recently appended records kept in memory per partition while a consumer reads it, so caught-up
-   * consumers never query the database. Default 1 MiB per partition.
+   * Recently appended records kept in memory per partition while a consumer reads it, so
+   * consumers that keep up never query the database; what every reader has passed is dropped at
+   * once, so this bounds only what lagging readers leave behind (they read the database instead).
+   * Default 512 KiB per partition.
    */
   tailCacheBytes?: number;
 }
@@ -78,7 +80,7 @@ export function resolveOptions(options: EmbeddedBusOptions): ResolvedEmbeddedBus
       max: positive("redeliveryBackoffMs.max", backoff.max),
     },
     idlePollMs: positive("idlePollMs", options.idlePollMs ?? 5000),
-    tailCacheBytes: positive("tailCacheBytes", options.tailCacheBytes ?? 1024 * 1024),
+    tailCacheBytes: positive("tailCacheBytes", options.tailCacheBytes ?? 512 * 1024),
     binaryChunks: options.binaryChunks ?? options.db.kind === "postgres",
   };
 }
