@@ -27,7 +27,7 @@ describe("infra/topics.json", () => {
     });
     const changed = specs.find((s) => s.name === "account.changed")!;
     expect(changed.config?.["cleanup.policy"]).toBe("compact");
-    expect(changed.retentionMs).toBeUndefined();
+    expect(changed.retentionMs).toBe(-1);
     expect(specs.find((s) => s.name === "account.changed.dlq")!.config?.["cleanup.policy"]).toBeUndefined();
   });
 });

@@ -39,8 +39,8 @@ export function topicSpecsOf(file: TopicsFile): TopicSpec[] {
       replicationFactor: t.replicationFactor ?? file.defaults.replicationFactor,
       config: { ...file.defaults.config, ...t.config },
     };
-    const retention = t.retentionMs ?? file.defaults.retentionMs;
-    if (retention >= 0) spec.retentionMs = retention;
+    // -1 keeps records forever (Kafka's retention.ms=-1); both drivers understand it.
+    spec.retentionMs = t.retentionMs ?? file.defaults.retentionMs;
     specs.push(spec);
     if (t.deadLetter ?? file.defaults.deadLetter) {
       const { config: _compacted, ...dlq } = spec;
