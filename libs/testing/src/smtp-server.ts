@@ -50,6 +50,11 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
         .catch(callback);
     },
   });
+  // A client that dies mid-connection (a killed process) resets its socket: a real server logs
+  // that and carries on, and so does this one.
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "ECONNRESET") console.warn(`test SMTP server: ${err.message}`);
+  });
   server.listen(port, "127.0.0.1");
   await once(server.server, "listening");
   const actual = (server.server.address() as AddressInfo).port;
