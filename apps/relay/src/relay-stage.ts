@@ -2,12 +2,15 @@ import { acceptAny, type CustomStageDefinition, type Emit } from "@loginguard/bu
 import { type CloudEvent, deriveEventId } from "@loginguard/events";
 import type { Logger } from "@loginguard/observability";
 import { deliver } from "./delivery/deliver";
+import type { HttpClient } from "./delivery/http-client";
 import { type Route, stageNameOf } from "./routes/route";
 
 export interface RelayStageOptions {
   /** The bearer token when the route has `auth` (read from the relay's environment). */
   token?: string;
-  /** Resolves once the output topic exists (stream mode); see `outputTopicGuard`. */
+  /** The route's keep-alive connections; default: a client shared by every caller. */
+  client?: HttpClient;
+  /** Resolves once the output topic exists (stream mode); see `topicGuard`. */
   outputReady?: () => Promise<void>;
   logger?: Logger;
 }
@@ -36,6 +39,7 @@ export function relayStage(route: Route, options: RelayStageOptions = {}): Custo
       const answer = await deliver(route, event, {
         signal: ctx.signal,
         ...(options.token === undefined ? {} : { token: options.token }),
+        ...(options.client ? { client: options.client } : {}),
       });
       if (!answer || route.mode === "sink" || !route.output) return undefined;
       await options.outputReady?.();

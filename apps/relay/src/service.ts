@@ -2,6 +2,7 @@ import { type Bus, loadTopicsFile, type RunningStage, startStage, type TopicsFil
 import { describeError, permanentError } from "@loginguard/errors";
 import type { ServiceModule } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
+import { HttpClient } from "./delivery/http-client";
 import type { RelayConfig } from "./env";
 import { adminRoutes } from "./http/admin-routes";
 import { relayOpenApi } from "./http/openapi";
@@ -56,14 +57,35 @@ export function createRelayService(options: RelayServiceOptions): RelayService {
     const outputReady = route.output
       ? topicGuard(bus, relayTopicSpecs(topicsFile, route.output), routeLogger)
       : undefined;
-    return startStage(
-      bus,
-      relayStage(route, {
-        logger: routeLogger,
-        ...(token === undefined ? {} : { token }),
-        ...(outputReady ? { outputReady } : {}),
-      }),
-    );
+    // One keep-alive pool per route, closed with it. Not capped at `concurrency`: the stage bounds
+    // requests in flight, and its bound can be raised at run time (`setMaxInFlight`).
+    const client = new HttpClient();
+    let stage: RunningStage;
+    try {
+      stage = await startStage(
+        bus,
+        relayStage(route, {
+          logger: routeLogger,
+          client,
+          ...(token === undefined ? {} : { token }),
+          ...(outputReady ? { outputReady } : {}),
+        }),
+      );
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+    return {
+      name: stage.name,
+      get maxInFlight() {
+        return stage.maxInFlight;
+      },
+      setMaxInFlight: (limit) => stage.setMaxInFlight(limit),
+      async stop() {
+        await stage.stop();
+        client.close();
+      },
+    };
   }
 
   const manager = new RouteManager({

@@ -1,8 +1,9 @@
-import { LoginGuardError, permanentError, retryableError } from "@loginguard/errors";
+import { permanentError, retryableError } from "@loginguard/errors";
 import type { CloudEvent } from "@loginguard/events";
 import type { Route } from "../routes/route";
 import { type Answer, parseAnswer } from "./answer";
 import { cloudEventRequestHeaders } from "./headers";
+import { type HttpAnswer, type HttpClient, sharedHttpClient } from "./http-client";
 
 /** An answer body larger than this is refused (it could not be published as one record anyway). */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -14,6 +15,8 @@ export interface DeliveryOptions {
   signal: AbortSignal;
   /** `Authorization: Bearer <token>` when the route has `auth`. */
   token?: string;
+  /** The route's connections (keep-alive, bounded by its concurrency). Default: one shared client. */
+  client?: HttpClient;
 }
 
 /**
@@ -41,23 +44,19 @@ export async function deliver(
   };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const context = { route: route.name, ceId: event.id };
+  const client = options.client ?? sharedHttpClient();
 
-  let status: number;
-  let answerHeaders: Headers;
-  let body: string;
+  let answer: HttpAnswer;
   try {
-    const response = await fetch(route.endpoint, {
-      method: "POST",
+    answer = await client.post(
+      new URL(route.endpoint),
       headers,
-      body: JSON.stringify(event.data),
-      redirect: "manual",
+      JSON.stringify(event.data),
       signal,
-    });
-    status = response.status;
-    answerHeaders = response.headers;
-    body = await readBody(response, route);
+      MAX_ANSWER_BYTES,
+    );
   } catch (err) {
-    if (options.signal.aborted) throw err;
+    if (options.signal.aborted) throw options.signal.reason ?? err;
     if (timeout.aborted) {
       throw retryableError(
         `endpoint ${route.endpoint} did not answer within ${route.timeoutMs} ms`,
@@ -66,7 +65,6 @@ export async function deliver(
         err,
       );
     }
-    if (err instanceof LoginGuardError) throw err;
     throw retryableError(
       `endpoint ${route.endpoint} unreachable: ${networkReason(err)}`,
       "endpoint_unavailable",
@@ -75,9 +73,11 @@ export async function deliver(
     );
   }
 
+  const { status, body } = answer;
+  if (answer.tooLarge) throw tooLarge(route, status);
   if (status >= 200 && status < 300) {
     if (route.mode === "sink" || status === 204 || body.length === 0) return undefined;
-    return parseAnswer(answerHeaders, body);
+    return parseAnswer(answer.headers, body);
   }
   const excerpt = body.length > ERROR_BODY_CHARS ? `${body.slice(0, ERROR_BODY_CHARS)}…` : body;
   const message = `endpoint ${route.endpoint} answered ${status}${excerpt ? `: ${excerpt}` : ""}`;
@@ -85,30 +85,6 @@ export async function deliver(
     throw retryableError(message, "endpoint_unavailable", { ...context, status });
   }
   throw permanentError(message, "endpoint_rejected", { ...context, status, body: excerpt });
-}
-
-/** The body as text, refusing one over {@link MAX_ANSWER_BYTES} without reading it all. */
-async function readBody(response: Response, route: Route): Promise<string> {
-  if (!response.body) return "";
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > MAX_ANSWER_BYTES) {
-    await response.body.cancel().catch(() => {});
-    throw tooLarge(route, response.status);
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(route, response.status);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function tooLarge(route: Route, status: number): Error {
@@ -122,8 +98,8 @@ function tooLarge(route: Route, status: number): Error {
       });
 }
 
-/** `ECONNREFUSED`, `ECONNRESET`, ... from undici's `fetch failed` error. */
+/** `ECONNREFUSED`, `ECONNRESET`, ... */
 function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" ? code : err instanceof Error ? err.message : String(err);
 }
