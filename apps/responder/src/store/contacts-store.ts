@@ -29,11 +29,21 @@ export function contactStore(db: Database): ContactStore {
     updatedAt: row.updatedAt,
   });
   return {
-    get: (accountId) =>
-      guarded(async () => {
-        const [row] = await db.drizzle.select().from(contacts).where(eq(contacts.accountId, accountId));
-        return row ? toContact(row) : undefined;
-      }),
+    // Plain SQL: read for every notification (see deliveries-store.ts).
+    get: async (accountId) => {
+      const { rows } = await db.sql.query<{
+        email: string | null;
+        phone: string | null;
+        language: Contact["language"];
+        updated_at: Date;
+      }>("SELECT email, phone, language, updated_at FROM responder.contacts WHERE account_id = $1", [
+        accountId,
+      ]);
+      const row = rows[0];
+      return row
+        ? { accountId, email: row.email, phone: row.phone, language: row.language, updatedAt: row.updated_at }
+        : undefined;
+    },
     update: (accountId, patch, updatedBy) =>
       guarded(async () => {
         const set: Record<string, unknown> = { updatedBy, updatedAt: sql`now()` };

@@ -1,5 +1,5 @@
 import type { Database } from "@loginguard/db";
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { DeliveryResult } from "../types";
 import { guarded } from "./guard";
 import { deliveries } from "./tables";
@@ -23,6 +23,23 @@ export interface DeliveryStore {
   forAccount(accountId: string, limit: number): Promise<DeliveryRecord[]>;
 }
 
+interface DeliveryRow {
+  source_id: string;
+  account_id: string;
+  channel: DeliveryRecord["channel"];
+  kind: string;
+  outcome: DeliveryRecord["outcome"];
+  provider_id: string | null;
+  detail: string | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * The per-event calls (`forSource`, `record`) are plain SQL: they run for every event, and on
+ * PGlite drizzle's query building costs about twice the query itself. Listing uses drizzle.
+ */
 export function deliveryStore(db: Database): DeliveryStore {
   const toRecord = (row: typeof deliveries.$inferSelect): DeliveryRecord => ({
     sourceId: row.sourceId,
@@ -37,26 +54,34 @@ export function deliveryStore(db: Database): DeliveryStore {
     updatedAt: row.updatedAt,
   });
   return {
-    forSource: (sourceId) =>
-      guarded(async () =>
-        (await db.drizzle.select().from(deliveries).where(eq(deliveries.sourceId, sourceId))).map(toRecord),
-      ),
-    record: (sourceId, accountId, result) =>
-      guarded(async () => {
-        await db.drizzle
-          .insert(deliveries)
-          .values({ sourceId, accountId, ...result })
-          .onConflictDoUpdate({
-            target: [deliveries.sourceId, deliveries.channel, deliveries.kind],
-            set: {
-              outcome: result.outcome,
-              providerId: result.providerId,
-              detail: result.detail,
-              attempts: sql`${deliveries.attempts} + 1`,
-              updatedAt: sql`now()`,
-            },
-          });
-      }),
+    forSource: async (sourceId) => {
+      const { rows } = await db.sql.query<DeliveryRow>(
+        "SELECT * FROM responder.deliveries WHERE source_id = $1",
+        [sourceId],
+      );
+      return rows.map((r) => ({
+        sourceId: r.source_id,
+        accountId: r.account_id,
+        channel: r.channel,
+        kind: r.kind,
+        outcome: r.outcome,
+        providerId: r.provider_id,
+        detail: r.detail,
+        attempts: r.attempts,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      }));
+    },
+    record: async (sourceId, accountId, result) => {
+      await db.sql.query(
+        `INSERT INTO responder.deliveries (source_id, channel, kind, account_id, outcome, provider_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (source_id, channel, kind) DO UPDATE SET
+           outcome = excluded.outcome, provider_id = excluded.provider_id, detail = excluded.detail,
+           attempts = responder.deliveries.attempts + 1, updated_at = now()`,
+        [sourceId, result.channel, result.kind, accountId, result.outcome, result.providerId, result.detail],
+      );
+    },
     forAccount: (accountId, limit) =>
       guarded(async () =>
         (

@@ -27,22 +27,13 @@ export interface OutboxStore {
 
 export function outboxStore(db: Database): OutboxStore {
   return {
-    put: (message) =>
-      guarded(async () => {
-        await db.drizzle
-          .insert(outbox)
-          .values({
-            id: message.id,
-            accountId: message.accountId,
-            channel: message.channel,
-            recipient: message.recipient,
-            language: message.language,
-            subject: message.subject,
-            textBody: message.text,
-            htmlBody: message.html,
-          })
-          .onConflictDoNothing();
-      }),
+    put: async (m) => {
+      await db.sql.query(
+        `INSERT INTO responder.outbox (id, account_id, channel, recipient, language, subject, text_body, html_body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+        [m.id, m.accountId, m.channel, m.recipient, m.language, m.subject, m.text, m.html],
+      );
+    },
     list: ({ accountId, limit }) =>
       guarded(async () => {
         const rows = await db.drizzle

@@ -1,5 +1,5 @@
 import type { Database } from "@loginguard/db";
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { lt } from "drizzle-orm";
 import { guarded } from "./guard";
 import { notificationSlots } from "./tables";
 
@@ -16,26 +16,25 @@ export interface SlotStore {
 
 export function slotStore(db: Database): SlotStore {
   return {
-    claim: (accountId, ruleCodes, hourBucket, sourceId) =>
-      guarded(async () => {
-        if (ruleCodes.length === 0) return [];
-        await db.drizzle
-          .insert(notificationSlots)
-          .values(ruleCodes.map((ruleCode) => ({ accountId, ruleCode, hourBucket, sourceId })))
-          .onConflictDoNothing();
-        const held = await db.drizzle
-          .select({ ruleCode: notificationSlots.ruleCode })
-          .from(notificationSlots)
-          .where(
-            and(
-              eq(notificationSlots.accountId, accountId),
-              eq(notificationSlots.hourBucket, hourBucket),
-              inArray(notificationSlots.ruleCode, ruleCodes),
-              eq(notificationSlots.sourceId, sourceId),
-            ),
-          );
-        return held.map((r) => r.ruleCode);
-      }),
+    claim: async (accountId, ruleCodes, hourBucket, sourceId) => {
+      if (ruleCodes.length === 0) return [];
+      // One statement: the slots taken now (RETURNING) plus those this source took before. The
+      // CTE's insert is invisible to the outer SELECT, hence both halves.
+      const { rows } = await db.sql.query<{ rule_code: string }>(
+        `WITH wanted AS (SELECT jsonb_array_elements_text($2::jsonb) AS rule_code),
+              taken AS (
+                INSERT INTO responder.notification_slots (account_id, rule_code, hour_bucket, source_id)
+                SELECT $1, rule_code, $3, $4 FROM wanted
+                ON CONFLICT DO NOTHING
+                RETURNING rule_code)
+         SELECT rule_code FROM taken
+         UNION
+         SELECT s.rule_code FROM responder.notification_slots s JOIN wanted w USING (rule_code)
+          WHERE s.account_id = $1 AND s.hour_bucket = $3 AND s.source_id = $4`,
+        [accountId, JSON.stringify(ruleCodes), hourBucket, sourceId],
+      );
+      return rows.map((r) => r.rule_code).sort();
+    },
     pruneBefore: (hourBucket) =>
       guarded(async () => {
         await db.drizzle.delete(notificationSlots).where(lt(notificationSlots.hourBucket, hourBucket));
