@@ -31,7 +31,11 @@ export const relayOpenApi: OpenApiFragment = {
                 type: "object",
                 required: ["topics"],
                 properties: {
-                  topics: { $ref: "https://loginguard.dev/schemas/topics.schema.json" },
+                  topics: {
+                    type: "object",
+                    description: "The contents of infra/topics.json (schema: infra/topics.schema.json)",
+                    required: ["defaults", "topics"],
+                  },
                   dryRun: { type: "boolean", default: false },
                 },
               },
