@@ -3,7 +3,7 @@ import { dlqTopicOf, EVENT_TYPES, encodeEvent, newEventId, TOPICS } from "@login
 import { silentLogger } from "@loginguard/observability";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus, BusRecord, OutgoingRecord, Subscription } from "../src/bus";
-import { accept, DLQ_HEADERS, deriveEmit, startStage } from "../src/stage/index";
+import { DLQ_HEADERS, deriveEmit, startStage } from "../src/stage/index";
 
 /** What a driver's test file provides to the shared contract suite. */
 export interface BusHarness {

@@ -9,6 +9,7 @@ export interface Emit {
 }
 
 /** What a handler returns for one input: events to publish, or nothing (like HTTP 204). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing has type void
 export type HandlerResult = Emit | Emit[] | undefined | void;
 
 export interface StageContext {
