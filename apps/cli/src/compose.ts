@@ -5,6 +5,7 @@ import { createIpCheckerService, loadIpCheckerConfig } from "@loginguard/ip-chec
 import { createLoggerService, loadLoggerConfig } from "@loginguard/logger";
 import type { Platform } from "@loginguard/platform";
 import { createPortalService, loadPortalConfig } from "@loginguard/portal";
+import { createRelayService, loadRelayConfig } from "@loginguard/relay";
 import { createResponderService, loadResponderConfig } from "@loginguard/responder";
 
 export const SERVICE_NAMES = [
@@ -53,6 +54,7 @@ export function createAllModules(
       createAccountSecurityService({ bus, db, config: loadAccountSecurityConfig(env) }),
     responder: () => createResponderService({ bus, db, config: loadResponderConfig(env) }),
     portal: () => createPortalService({ bus, db, config: loadPortalConfig(env) }),
+    relay: () => createRelayService({ bus, config: loadRelayConfig(env) }),
   };
   return services.map((name) => factories[name]());
 }

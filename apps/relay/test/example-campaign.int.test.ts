@@ -75,7 +75,7 @@ describe("the password-change campaign example behind the checked-in routes", ()
 
     const routesDir = join(root, "routes");
     mkdirSync(routesDir);
-    for (const file of routeFilesIn(repo("infra/routes"))) {
+    for (const file of routeFilesIn(repo("examples/password-change-campaign/routes"))) {
       if (!basename(file).startsWith("password-change-")) continue;
       writeFileSync(
         join(routesDir, basename(file)),
