@@ -15,6 +15,7 @@ export const SERVICE_NAMES = [
   "account-security",
   "responder",
   "portal",
+  "relay",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
