@@ -4,6 +4,9 @@ import type { Database } from "@loginguard/db";
 import { type ActionCompleted, dlqTopicOf, TOPICS } from "@loginguard/events";
 import type { ServiceModule } from "@loginguard/http";
 import { silentLogger } from "@loginguard/observability";
+import { freePort, startSmtpServer, type TestSmtpServer } from "@loginguard/testing/smtp";
+import { startTwilioApi, type TwilioApi } from "@loginguard/testing/twilio";
+import { startWebhookReceiver, type WebhookReceiver } from "@loginguard/testing/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseUrlRequestClient } from "../src/channels/twilio";
 import { loadResponderConfig } from "../src/env";
@@ -11,10 +14,7 @@ import { createResponderService } from "../src/service";
 import { createStore, type ResponderStore } from "../src/store";
 import { type DatabaseFactory, pgliteFactory } from "./support/database";
 import { decisionEvent, lockDecision, requestedEvent } from "./support/events";
-import { freePort, startSmtpServer, type TestSmtpServer } from "./support/smtp-server";
 import { publish, RESPONDER_TOPICS, type TopicWatch, waitUntil, watchTopic } from "./support/topics";
-import { startTwilioApi, type TwilioApi } from "./support/twilio-api";
-import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";
 
 /** What a driver's test file gives the stage suite. */
 export interface BusHarness {

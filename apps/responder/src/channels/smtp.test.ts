@@ -1,5 +1,5 @@
+import { freePort, startSmtpServer, type TestSmtpServer } from "@loginguard/testing/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startSmtpServer, type TestSmtpServer } from "../../test/support/smtp-server";
 import { smtpEmail } from "./smtp";
 import type { EmailMessage } from "./types";
 

@@ -1,6 +1,6 @@
+import { freePort } from "@loginguard/testing/smtp";
+import { startTwilioApi, type TwilioApi } from "@loginguard/testing/twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../test/support/smtp-server";
-import { startTwilioApi, type TwilioApi } from "../../test/support/twilio-api";
 import { BaseUrlRequestClient, twilioSms } from "./twilio";
 
 const accountSid = `AC${"1".repeat(32)}`;

@@ -1,5 +1,5 @@
+import { verifyStandardWebhook } from "@loginguard/testing/webhooks";
 import { describe, expect, it } from "vitest";
-import { verifyStandardWebhook } from "../../test/support/webhook-receiver";
 import { classifyWebhookStatus, signWebhook, webhookId } from "./webhook";
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
