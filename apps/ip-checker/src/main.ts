@@ -1,0 +1,23 @@
+/**
+ * Distributed mode: ip-checker as its own process (`npm start -w @loginguard/ip-checker`), N
+ * replicas sharing the `ip-checker` consumer group. Serves health, readiness and metrics only.
+ */
+import { configureLogging } from "@loginguard/observability";
+import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadIpCheckerConfig } from "./env";
+import { createIpCheckerService } from "./service";
+
+const env = loadPlatformEnv();
+configureLogging({ level: env.LOG_LEVEL });
+const config = loadIpCheckerConfig();
+const platform = await openPlatform({
+  service: "ip-checker",
+  kafkaBrokers: env.KAFKA_BROKERS,
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.DATA_DIR,
+  needsDatabase: false,
+});
+// On a failed start (a bad GEOIP_DB, say) runModules stops what it started, the platform included.
+await runModules("ip-checker", [createIpCheckerService({ bus: platform.bus, config })], platform, {
+  port: env.PORT,
+});
