@@ -280,7 +280,7 @@ function renderDecisions(sec: StaffSecurity): Child {
         ? el(
             "span",
             { class: `badge action ${d.action}` },
-            d.actions.map((a) => word("action", a)).join(" + "),
+            d.actions.map((a) => word("staffAction", a)).join(" + "),
           )
         : "—",
       el(
@@ -290,7 +290,7 @@ function renderDecisions(sec: StaffSecurity): Child {
           el(
             "li",
             {},
-            el("code", {}, r.code),
+            el("code", { class: "nowrap" }, r.code),
             " ",
             el("span", { class: `mode ${r.mode}` }, word("mode", r.mode)),
           ),
@@ -313,17 +313,17 @@ function renderHistory(page: Page<StaffHistoryItem>): Child {
         { class: `badge ${i.result === "failure" ? "bad" : "good"}` },
         i.result === "failure" ? t.resultFailure : t.resultSuccess,
       ),
-      countryText(i.country),
-      el("span", { class: "mono" }, i.ip ?? i.ipMasked ?? "—"),
+      el("span", { class: "nowrap" }, countryText(i.country)),
+      el("span", { class: "mono nowrap" }, i.ip ?? i.ipMasked ?? "—"),
       el(
         "div",
         {},
         el("span", {}, i.device ?? t.unknownDevice),
         i.userAgent ? el("div", { class: "muted small ua" }, i.userAgent) : null,
-        i.deviceId ? el("div", { class: "muted small mono" }, i.deviceId) : null,
+        i.deviceId ? el("div", { class: "muted small mono ua" }, i.deviceId) : null,
       ),
-      i.action ? el("span", { class: `badge action ${i.action}` }, word("action", i.action)) : "—",
-      i.explanation ?? "",
+      i.action ? el("span", { class: `badge action ${i.action}` }, word("staffAction", i.action)) : "—",
+      i.explanation ? el("div", { class: "explain" }, i.explanation) : "",
     ]),
   );
 }
@@ -381,7 +381,7 @@ function renderAudit(data: { items: AuditItem[] }): Child {
       `${word("lockedBy", a.actor.kind)}${a.actor.email ? ` · ${a.actor.email}` : a.actor.id ? ` · ${a.actor.id}` : ""}`,
       el("code", {}, a.action),
       a.reason ?? "—",
-      el("span", { class: "mono" }, a.clientIp ?? "—"),
+      el("span", { class: "mono nowrap" }, a.clientIp ?? "—"),
     ]),
   );
 }
@@ -401,6 +401,7 @@ function wireUnlock(accountId: string, reload: () => Promise<void>): void {
       return;
     }
     reason.removeAttribute("aria-invalid");
+    replace(result);
     byId("confirm-body").textContent = fill(t.confirmBody, { id: accountId, reason: text });
     dialog.returnValue = "";
     dialog.showModal();

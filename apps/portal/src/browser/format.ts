@@ -13,9 +13,13 @@ export { fill };
 const locale = lang === "ko" ? "ko-KR" : "en-US";
 // The reader's own time zone (the browser's), named so a screenshot or a support call is clear.
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+// dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
 const dateTimeZone = new Intl.DateTimeFormat(locale, {
-  dateStyle: "medium",
-  timeStyle: "short",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
   timeZoneName: "short",
 });
 const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: "long" });

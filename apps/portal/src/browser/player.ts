@@ -248,6 +248,8 @@ function deliveredChannels(item: HistoryItem): string[] {
 
 function askInline(item: HistoryItem): HTMLElement | null {
   if (item.result !== "success" || !item.action || state.answered.has(item.eventId)) return null;
+  // The notification's own question is asked at the top already.
+  if (item.eventId === answerId) return null;
   const region = el("div", { class: "result", attrs: { role: "status", "aria-live": "polite" } });
   const yes = el("button", { attrs: { type: "button" } }, t.answerYes);
   const no = el("button", { class: "danger", attrs: { type: "button" } }, t.answerNo);

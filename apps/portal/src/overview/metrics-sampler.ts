@@ -85,20 +85,17 @@ export class LoginRateSampler {
    * reading yet), and in the last 60 seconds.
    */
   perMinute(now = Date.now(), minutes = 15): { lastMinute: number | null; minutes: Array<number | null> } {
-    const at = (t: number) => this.valueAt(t);
-    const current = this.samples.at(-1)?.logins ?? null;
-    // In the first minute, count since the first reading.
-    const minuteAgo = at(now - 60_000) ?? this.samples[0]?.logins ?? null;
-    const series: Array<number | null> = [];
-    for (let i = minutes; i >= 1; i--) {
-      const from = at(now - i * 60_000);
-      const to = at(now - (i - 1) * 60_000);
-      series.push(from === null || to === null ? null : Math.max(0, to - from));
-    }
-    return {
-      lastMinute: current === null || minuteAgo === null ? null : Math.max(0, current - minuteAgo),
-      minutes: series,
+    const first = this.samples[0];
+    // A window that began before the first reading counts from it (nothing was counted before
+    // in this process); a window that ended before it has no figure.
+    const count = (start: number, end: number): number | null => {
+      const to = this.valueAt(end);
+      const from = this.valueAt(start) ?? (first && end >= first.at ? first.logins : null);
+      return to === null || from === null ? null : Math.max(0, to - from);
     };
+    const series: Array<number | null> = [];
+    for (let i = minutes; i >= 1; i--) series.push(count(now - i * 60_000, now - (i - 1) * 60_000));
+    return { lastMinute: count(now - 60_000, now), minutes: series };
   }
 
   /** The latest reading taken at or before `t`, or null. */

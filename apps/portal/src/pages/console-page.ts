@@ -46,12 +46,16 @@ function searchForm(s: Strings, value: string, compact: boolean): SafeHtml {
 </form>`;
 }
 
-/** A section whose body the console script fills; `id` names it for the script. */
-function section(id: string, title: string, body: SafeHtml | string = ""): SafeHtml {
+/**
+ * A section whose body the console script fills (`id` names it for the script); `intro` goes
+ * above that body, `after` below it (forms that act on what it shows).
+ */
+function section(id: string, title: string, parts: { intro?: SafeHtml; after?: SafeHtml } = {}): SafeHtml {
   return html`<section class="card" id="${id}" aria-labelledby="${id}-h">
   <h2 id="${id}-h">${title}</h2>
-  ${body}
+  ${parts.intro ?? ""}
   <div class="section-body" id="${id}-body" aria-live="polite"></div>
+  ${parts.after ?? ""}
 </section>`;
 }
 
@@ -81,7 +85,7 @@ function accountMain(s: Strings, accountId: string): SafeHtml {
 </dialog>`;
   return html`${searchForm(s, accountId, true)}
 <h1>${s.accountHeading} <span class="mono">${accountId}</span></h1>
-${section("lock", s.sectionLock, unlock)}
+${section("lock", s.sectionLock, { after: unlock })}
 ${section("account-settings", s.sectionSettings)}
 ${section("decisions", s.sectionDecisions)}
 ${section("history", s.sectionHistory)}
@@ -91,7 +95,7 @@ ${section("audit", s.sectionAudit)}`;
 }
 
 function outboxMain(s: Strings): SafeHtml {
-  return html`<h1>${s.sectionOutbox}</h1>${section("outbox", s.sectionOutbox, html`<p>${s.outboxIntro}</p>`)}`;
+  return html`<h1>${s.sectionOutbox}</h1>${section("outbox", s.sectionOutbox, { intro: html`<p>${s.outboxIntro}</p>` })}`;
 }
 
 function staffMain(s: Strings): SafeHtml {

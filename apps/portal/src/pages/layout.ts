@@ -51,6 +51,7 @@ export function layout(o: LayoutOptions): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${o.title} · ${s.brand}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSETS.css}">
 ${meta}
 ${script}
