@@ -348,4 +348,18 @@ describe("portal security (in process)", () => {
     expect(same.status).toBe(303);
     expect(setCookieOf(same, "lg_player")).toContain("HttpOnly");
   });
+
+  it("keeps the player cookie SameSite=Strict and still opens a link from an email", async () => {
+    const crossSite = { "sec-fetch-site": "cross-site" };
+    const first = await p.app.request("/me?answer=evt-9", { headers: crossSite });
+    expect(first.status).toBe(200);
+    const text = await first.text();
+    expect(text).toContain('http-equiv="refresh" content="0; url=/me?answer=evt-9&amp;from=link"');
+    expect(text).not.toMatch(/<script/);
+    // The second navigation comes from our own page; if there is still no cookie: signed out.
+    const second = await p.app.request("/me?answer=evt-9&from=link", { headers: crossSite });
+    expect(second.status).toBe(401);
+    // Same-site and typed navigations are answered directly.
+    expect((await p.app.request("/me", { headers: { "sec-fetch-site": "none" } })).status).toBe(401);
+  });
 });

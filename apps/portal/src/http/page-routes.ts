@@ -13,7 +13,7 @@ import { deleteCookie, getCookie } from "hono/cookie";
 import type { PortalConfig } from "../env";
 import { accountPath, type ConsoleView, type ConsoleViewer, consolePage } from "../pages/console-page";
 import type { SafeHtml } from "../pages/html";
-import { devSignInPage, mePage, signedOutPage } from "../pages/me-page";
+import { devSignInPage, mePage, sameSiteRetryPage, signedOutPage } from "../pages/me-page";
 import type { StaffSessionStore } from "../staff/session-store";
 import type { AssetBundle } from "./assets";
 import { languageLinks, pageLanguage } from "./language";
@@ -76,6 +76,13 @@ export function pageRoutes(options: PageRoutesOptions): Hono {
     const token = getCookie(c, PLAYER_COOKIE);
     const player = token ? await verifyPlayerToken(token, config.playerTokenSecret) : undefined;
     if (!player) {
+      // A link in an email is a cross-site navigation: the browser leaves the SameSite=Strict
+      // cookie out. Navigating once more from our own page sends it.
+      if (!token && c.req.header("sec-fetch-site") === "cross-site" && !c.req.query("from")) {
+        const params = new URLSearchParams(new URL(c.req.url).search);
+        params.set("from", "link");
+        return page(c, sameSiteRetryPage(lang, `/me?${params.toString()}`));
+      }
       const devSignIn = config.production
         ? null
         : `/dev/sign-in${answer ? `?answer=${encodeURIComponent(answer)}` : ""}`;

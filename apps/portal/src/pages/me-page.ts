@@ -146,3 +146,16 @@ export function devSignInPage(o: {
 </section>`;
   return layout({ lang: o.lang, title: s.devTitle, langHref: o.langHref, main });
 }
+
+/**
+ * A page that at once navigates to `href` on this site, so a SameSite=Strict cookie left out of
+ * a cross-site navigation (a link in an email) is sent. No script: a meta refresh, plus a link.
+ */
+export function sameSiteRetryPage(lang: Lang, href: string): SafeHtml {
+  const s = STRINGS[lang];
+  return html`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url=${href}"><meta name="referrer" content="no-referrer">
+<title>${s.meTitle} · ${s.brand}</title><link rel="icon" href="data:,"></head>
+<body><main><p><a href="${href}">${s.meTitle}</a></p></main></body></html>`;
+}
