@@ -26,8 +26,9 @@ const CHROME_UA =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36";
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-const XSS_UA = `<img src=x onerror="window.__xss='ua'">`;
-const XSS_DEVICE = `<script>window.__xss='device'</script>`;
+const XSS_UA = `<img src=x onerror="alert('ua');window.__xss='ua'">`;
+const XSS_DEVICE = `<script>alert('device');window.__xss='device'</script>`;
+const XSS_ACCOUNT = `<img src=x onerror="alert('account');window.__xss='account'">`;
 const STAFF = { email: "night.shift@example.com", password: "correct horse battery staple" };
 const ADMIN = { email: "lead@example.com", password: "admin password for tests" };
 
@@ -462,6 +463,28 @@ describe.skipIf(missing.skip)("portal in Chromium against the whole product (emb
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/console");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Staff sign-in");
+    await assertNothingRan(page, dialogs);
+    await context.close();
+  });
+
+  it("shows markup in an accountId as text on the player page and in the console", async () => {
+    const context = await newContext();
+    const dialogs: string[] = [];
+    const page = await openPage(context, dialogs);
+    const token = await mintPlayerToken(XSS_ACCOUNT, product.playerSecret, 900);
+    await page.goto(`${product.url}/auth/player?token=${encodeURIComponent(token)}`);
+    expect(await page.locator(".account-line strong").textContent()).toBe(XSS_ACCOUNT);
+    await expect.poll(() => page.locator("#history-status").textContent()).toContain("No sign-ins yet.");
+    await assertNothingRan(page, dialogs);
+    await page.goto(`${product.url}/console`);
+    await page.getByLabel("Email").fill(STAFF.email);
+    await page.getByLabel("Password").fill(STAFF.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Account id").fill(XSS_ACCOUNT);
+    await page.getByRole("button", { name: "Open" }).click();
+    await page.waitForURL(`**/console/accounts/${encodeURIComponent(XSS_ACCOUNT)}`);
+    expect(await page.locator("h1 .mono").textContent()).toBe(XSS_ACCOUNT);
+    await expect.poll(() => page.locator("#lock-body").textContent()).toContain("Not locked.");
     await assertNothingRan(page, dialogs);
     await context.close();
   });
