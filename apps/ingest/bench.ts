@@ -3,7 +3,7 @@
  *
  * 1. Server time of `GET /v1/accounts/{id}/status` through the whole hono app (routing, key
  *    check, metrics middleware), without the socket: DESIGN.md asks well under 1 ms.
- * 2. Memory per cached account status.
+ * 2. Memory per cached account status and per remembered eventId.
  * 3. Validation cost per login: the hand-written validator next to an equivalent zod schema.
  * 4. POST /v1/logins requests/s on the embedded event log (PGlite in a temp dir) next to a bare
  *    node:http server that only parses the body and writes it to the same log (DESIGN.md
@@ -34,6 +34,7 @@ import { openPlatform } from "@loginguard/platform";
 import { Hono } from "hono";
 import { z } from "zod";
 import { validateLogins } from "./src/login-body";
+import { RecentEvents } from "./src/recent-events";
 import { StatusCache } from "./src/status-cache";
 import { EU_KEY, ingestApp, login } from "./test/ingest-app";
 import { MemoryBus } from "./test/memory-bus";
@@ -307,16 +308,26 @@ async function benchStatus(accounts: number, calls: number): Promise<void> {
   console.log(row("GET /v1/accounts/{id}/status", ingest));
 }
 
-function benchCacheMemory(accounts: number): void {
+/** Ids as they arrive in production: parsed from JSON (V8 then keeps them as flat strings). */
+function parsedIds(n: number): string[] {
+  return JSON.parse(JSON.stringify(Array.from({ length: n }, () => crypto.randomUUID()))) as string[];
+}
+
+function heapUsedAfterGc(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+async function benchMemory(entries: number): Promise<void> {
   if (!gc) {
-    console.log("status cache memory: run with --expose-gc to measure");
+    console.log("memory: run with --expose-gc to measure");
     return;
   }
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const cache = new StatusCache({ maxAccounts: accounts, maxFlaggedIps: 10 });
-  for (let i = 0; i < accounts; i++) {
-    cache.setAccount(`0b7c1a52-5f7e-4c55-9b3a-${String(i).padStart(12, "0")}`, {
+  let before = heapUsedAfterGc();
+  const accountIds = parsedIds(entries);
+  const cache = new StatusCache({ maxAccounts: entries, maxFlaggedIps: 10 });
+  for (let i = 0; i < entries; i++) {
+    cache.setAccount(accountIds[i]!, {
       locked: true,
       lockedAt: new Date(1_780_000_000_000 + i).toISOString(),
       reason: "impossible_travel",
@@ -325,11 +336,23 @@ function benchCacheMemory(accounts: number): void {
       travel: null,
     });
   }
-  gc();
-  const perEntry = (process.memoryUsage().heapUsed - before) / accounts;
+  accountIds.length = 0;
+  const perAccount = (heapUsedAfterGc() - before) / entries;
+
+  before = heapUsedAfterGc();
+  let eventIds = parsedIds(entries);
+  const recent = new RecentEvents({ windowMs: 3_600_000, maxEntries: entries });
+  for (let i = 0; i < entries; i += 100) {
+    const stored = Promise.resolve();
+    recent.track("eu-login", eventIds.slice(i, i + 100), stored);
+    await stored;
+  }
+  eventIds = [];
+  const perEventId = (heapUsedAfterGc() - before) / entries;
   console.log(
-    `status cache memory: ${perEntry.toFixed(0)} bytes per locked account (36-char ids); ${cache.accountCount} held`,
+    `memory: status cache ${perAccount.toFixed(0)} bytes per locked account, dedupe ${perEventId.toFixed(0)} bytes per eventId (36-character ids included, ${entries} of each)`,
   );
+  if (cache.accountCount + recent.size === 0) throw new Error("nothing held");
 }
 
 function benchValidation(logins: number): void {
@@ -358,7 +381,7 @@ function benchValidation(logins: number): void {
 }
 
 if (!process.env.POST_ONLY) await benchStatus(Number(process.env.ACCOUNTS ?? 100_000), 20_000);
-if (!process.env.STATUS_ONLY && !process.env.POST_ONLY) benchCacheMemory(200_000);
+if (!process.env.STATUS_ONLY && !process.env.POST_ONLY) await benchMemory(200_000);
 if (!process.env.STATUS_ONLY && !process.env.POST_ONLY) benchValidation(200_000);
 if (!process.env.STATUS_ONLY && !process.env.SKIP_POST)
   await benchPosts(Number(process.env.BENCH_SECONDS ?? 5), 32);

@@ -10,7 +10,7 @@ describe("loadIngestConfig", () => {
       dedupeWindowMs: 600_000,
       dedupeMaxEntries: 200_000,
       publishTimeoutMs: 10_000,
-      statusMaxAccounts: 1_000_000,
+      statusMaxAccounts: 500_000,
       statusMaxFlaggedIps: 100_000,
     });
     expect([...config.apiKeys.keys()]).toEqual(["eu-login"]);

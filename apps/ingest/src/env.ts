@@ -22,12 +22,16 @@ const IngestEnvSchema = z.object({
   INGEST_RATE_PER_SECOND: envFields.positiveInt(5000),
   /** How long an accepted eventId is remembered to answer retries without publishing. Default 600. */
   INGEST_DEDUPE_WINDOW_SECONDS: envFields.positiveInt(600),
-  /** Most eventIds remembered for that (about 150 bytes each). Default 200000. */
+  /** Most eventIds remembered for that (about 95 bytes each: 200000 is about 19 MB). Default 200000. */
   INGEST_DEDUPE_MAX_ENTRIES: envFields.positiveInt(200_000),
   /** How long a request waits for the event log's acknowledgement before 503. Default 10000. */
   INGEST_PUBLISH_TIMEOUT_MS: envFields.positiveInt(10_000),
-  /** Most accounts with a non-default status held in memory (about 250 bytes each). Default 1000000. */
-  INGEST_STATUS_MAX_ACCOUNTS: envFields.positiveInt(1_000_000),
+  /**
+   * Most accounts with a non-default status (locked, country lists, travel) held in memory, about
+   * 350 bytes each: 500000 is about 175 MB. Past it the least recently changed are dropped (logged).
+   * Default 500000.
+   */
+  INGEST_STATUS_MAX_ACCOUNTS: envFields.positiveInt(500_000),
   /** Most flagged IPs held in memory. Default 100000. */
   INGEST_STATUS_MAX_FLAGGED_IPS: envFields.positiveInt(100_000),
   /** Consumer group of the status cache; must be unique per process. Default `ingest-status-<host>-<pid>-<random>`. */

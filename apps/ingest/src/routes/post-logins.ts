@@ -68,13 +68,13 @@ export function postLogins(deps: PostLoginsDeps) {
     const inRequest = checked.logins.length > 1 ? new Set<string>() : undefined;
     for (let i = 0; i < checked.logins.length; i++) {
       const login = checked.logins[i]!;
-      eventIds[i] = login.eventId;
-      const id = `${keyName}\u0000${login.eventId}`;
+      const id = login.eventId;
+      eventIds[i] = id;
       if (inRequest) {
         if (inRequest.has(id)) continue;
         inRequest.add(id);
       }
-      const state = deps.recent.state(id);
+      const state = deps.recent.state(keyName, id);
       if (state.kind === "accepted") continue;
       if (state.kind === "pending") waits.push(state.stored);
       else {
@@ -85,7 +85,7 @@ export function postLogins(deps: PostLoginsDeps) {
 
     if (records.length > 0) {
       const stored = deps.bus.publish(records);
-      deps.recent.track(newIds, stored);
+      deps.recent.track(keyName, newIds, stored);
       waits.push(stored);
     }
     if (waits.length > 0) {
