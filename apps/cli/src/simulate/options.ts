@@ -1,0 +1,201 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_MIX, type ScenarioMix } from "./plan";
+
+/** Everything a simulation run needs, parsed from the command line and the environment. */
+export interface SimulateOptions {
+  /** The running instance (trailing slash removed). */
+  url: string;
+  /** The ingest API key; undefined: read from DATA_DIR/secrets.json once the instance is up. */
+  key: string | undefined;
+  /** Where embedded mode keeps its generated keys. */
+  dataDir: string;
+  players: number;
+  /** Logins to send in all. */
+  logins: number;
+  /** Logins per second. */
+  rate: number;
+  /** Requests in flight at once (one per lane; an account always uses the same lane). */
+  concurrency: number;
+  seed: string;
+  /** Prefix of every account id and event id of the run, so runs never mix. */
+  runId: string;
+  mix: ScenarioMix;
+  webhookPort: number;
+  /** `whsec_...`; generated when the user gave none. */
+  webhookSecret: string | undefined;
+  /** GeoIP database to find addresses in (the one the instance uses); undefined: the CC0 default. */
+  geoipPath: string | undefined;
+  /** Seconds to wait for the instance to answer /readyz before giving up. */
+  waitSeconds: number;
+  /** Seconds to wait at the end for locks and webhooks to arrive. */
+  settleSeconds: number;
+  /** Do not print each webhook as it arrives. */
+  quiet: boolean;
+}
+
+/** Hard limits, so a typo cannot flood an instance or run for a day. */
+export const LIMITS = {
+  players: 100_000,
+  logins: 1_000_000,
+  rate: 20_000,
+  durationSeconds: 3_600,
+  concurrency: 256,
+  waitSeconds: 600,
+  settleSeconds: 600,
+};
+
+export const SIMULATE_USAGE = `usage: loginguard simulate [options]
+
+Drives realistic login traffic against a running loginguard over HTTP (players at home,
+travel, account takeovers, failure bursts, credential stuffing), acts as the game server
+receiving its signed webhooks, and checks at the end that what should have happened did.
+
+  --url URL             the running instance (default http://localhost:$PORT, PORT default 8080)
+  --key KEY             ingest API key (default: first of INGEST_API_KEYS, else ingestApiKey
+                        in $DATA_DIR/secrets.json, where \`loginguard start\` keeps it)
+  --players N           simulated players (default 200)
+  --duration S          run for S seconds at --rate (default 20), or
+  --logins N            send N logins in all
+  --rate R              logins per second (default 100)
+  --concurrency C       requests in flight (default 16)
+  --seed TEXT           replay the same traffic (default: random, printed)
+  --mix LIST            shares in percent, e.g. travel=5,takeover=2,failure_burst=6,credential_stuffing=6
+  --webhook-port P      loopback port of the webhook receiver (default 8099)
+  --webhook-secret S    whsec_... the product signs with (default GAME_WEBHOOK_SECRET, else generated)
+  --geoip PATH          GeoIP database the instance uses (default GEOIP_DB, else the CC0 one)
+  --wait S              wait up to S seconds for the instance to be ready (default 30)
+  --settle S            wait up to S seconds at the end for locks and webhooks (default 60)
+  --run-id ID           prefix of account and event ids (default sim-<time>)
+  --quiet               do not print each webhook as it arrives`;
+
+export class UsageError extends Error {}
+
+/** Parses `loginguard simulate` arguments; `env` supplies defaults. Throws UsageError. */
+export function parseSimulateArgs(
+  args: string[],
+  env: Record<string, string | undefined>,
+  now: () => number = Date.now,
+): SimulateOptions | "help" {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: "string" },
+        key: { type: "string" },
+        players: { type: "string" },
+        duration: { type: "string" },
+        logins: { type: "string" },
+        rate: { type: "string" },
+        concurrency: { type: "string" },
+        seed: { type: "string" },
+        mix: { type: "string" },
+        "webhook-port": { type: "string" },
+        "webhook-secret": { type: "string" },
+        geoip: { type: "string" },
+        wait: { type: "string" },
+        settle: { type: "string" },
+        "run-id": { type: "string" },
+        quiet: { type: "boolean", short: "q" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return "help";
+  const str = (name: string) => values[name] as string | undefined;
+  if (str("duration") !== undefined && str("logins") !== undefined) {
+    throw new UsageError("give --duration or --logins, not both");
+  }
+  const rate = number("rate", str("rate"), 100, 0.1, LIMITS.rate);
+  const duration = number("duration", str("duration"), 20, 1, LIMITS.durationSeconds);
+  const logins =
+    str("logins") !== undefined
+      ? number("logins", str("logins"), 0, 1, LIMITS.logins)
+      : Math.min(LIMITS.logins, Math.round(duration * rate));
+  const url = (str("url") ?? `http://localhost:${env.PORT || "8080"}`).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+/.test(url))
+    throw new UsageError(`--url: expected http(s)://host[:port], got ${url}`);
+  const secret = str("webhook-secret") ?? (env.GAME_WEBHOOK_SECRET || undefined);
+  if (secret !== undefined && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
+    throw new UsageError("--webhook-secret: expected whsec_<base64>");
+  }
+  const runId = str("run-id") ?? `sim-${now().toString(36)}`;
+  if (!/^[A-Za-z0-9._-]{1,40}$/.test(runId)) throw new UsageError("--run-id: 1-40 letters, digits, . _ -");
+  return {
+    url,
+    key: str("key") ?? firstConfiguredKey(env.INGEST_API_KEYS),
+    dataDir: env.DATA_DIR || "./data",
+    players: number("players", str("players"), 200, 1, LIMITS.players),
+    logins,
+    rate,
+    concurrency: number("concurrency", str("concurrency"), 16, 1, LIMITS.concurrency),
+    seed: str("seed") ?? Math.random().toString(36).slice(2, 10),
+    runId,
+    mix: parseMix(str("mix")),
+    webhookPort: number("webhook-port", str("webhook-port"), 8099, 0, 65_535),
+    webhookSecret: secret,
+    geoipPath: str("geoip") ?? (env.GEOIP_DB || undefined),
+    waitSeconds: number("wait", str("wait"), 30, 0, LIMITS.waitSeconds),
+    settleSeconds: number("settle", str("settle"), 60, 0, LIMITS.settleSeconds),
+    quiet: values.quiet === true,
+  };
+}
+
+function number(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (name !== "rate" && !Number.isInteger(value))
+  ) {
+    throw new UsageError(`--${name}: expected a number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+/** `travel=5,takeover=2` (percent of the logins) over the default mix. */
+export function parseMix(text: string | undefined): ScenarioMix {
+  const mix = { ...DEFAULT_MIX };
+  if (!text) return mix;
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, value] = part.split("=");
+    const share = Number(value);
+    if (!name || !Object.hasOwn(mix, name) || !Number.isFinite(share) || share < 0 || share > 100) {
+      throw new UsageError(`--mix: expected ${Object.keys(mix).join("|")}=<percent>, got "${part}"`);
+    }
+    mix[name as keyof ScenarioMix] = share / 100;
+  }
+  const total = Object.values(mix).reduce((a, b) => a + b, 0);
+  if (total > 0.9) throw new UsageError("--mix: the shares leave less than 10% for players at home");
+  return mix;
+}
+
+/** The key of the first `name:key` pair of INGEST_API_KEYS. */
+function firstConfiguredKey(list: string | undefined): string | undefined {
+  const first = list?.split(",")[0]?.trim();
+  const at = first?.indexOf(":") ?? -1;
+  return first && at > 0 ? first.slice(at + 1).trim() || undefined : undefined;
+}
+
+/** The ingest key `loginguard start` generated and keeps in DATA_DIR/secrets.json, if any. */
+export function readStoredIngestKey(dataDir: string): string | undefined {
+  try {
+    const secrets = JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8")) as {
+      ingestApiKey?: unknown;
+    };
+    return typeof secrets.ingestApiKey === "string" ? secrets.ingestApiKey : undefined;
+  } catch {
+    return undefined;
+  }
+}
