@@ -27,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
       const { topicsCommand } = await import("./commands/topics");
       return topicsCommand(args);
     }
+    case "simulate": {
+      const { simulateCommand } = await import("./commands/simulate");
+      return simulateCommand(args);
+    }
     case undefined:
     case "help":
     case "--help":
