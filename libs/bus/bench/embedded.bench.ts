@@ -5,32 +5,35 @@
 //   single publish:   64 callers publishing 1 record per call in a loop (HTTP ingest's shape) -> one group
 //   5-hop pipeline:   64 single-record callers -> t1 -> t2 -> t3 -> t4 -> t5 -> counter, each hop a group
 //                     that republishes its batch then commits (the embedded end-to-end shape)
+//   Also a module: `runEmbeddedBench(options)` runs the same scenarios and returns the numbers
+//   (test/bench/bus.bench.ts prints them next to the other driver's).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type Database, openDatabase } from "@loginguard/db";
 import { silentLogger } from "@loginguard/observability";
 import type { BusRecord, OutgoingRecord } from "../src/bus";
 import { createEmbeddedBus, type EmbeddedBus } from "../src/embedded/index";
 
-const { values: args } = parseArgs({
-  options: {
-    records: { type: "string", default: "50000" },
-    runs: { type: "string", default: "3" },
-    partitions: { type: "string", default: "4" },
-    quick: { type: "boolean", default: false },
-  },
-});
-const RECORDS = args.quick ? 10_000 : Number(args.records);
-const RUNS = args.quick ? 1 : Number(args.runs);
-const PARTITIONS = Number(args.partitions);
+/** What to run: records per scenario run, runs (medians over them), partitions per topic. */
+export interface EmbeddedBenchOptions {
+  records: number;
+  runs: number;
+  partitions: number;
+  /** Progress lines (one per run). Default: none. */
+  log?: (line: string) => void;
+}
+
+/** The settings of `--quick`: one run of 10,000 records. */
+export const QUICK_EMBEDDED: Omit<EmbeddedBenchOptions, "log"> = { records: 10_000, runs: 1, partitions: 4 };
 
 let topicSeq = 0;
 const topicName = (label: string) => `bench-${label}-${++topicSeq}`;
 
 /** A login.attempted-like record: CloudEvents headers, ~400-byte JSON value, accountId key. */
-function loginRecord(topic: string, n: number): OutgoingRecord {
+export function loginRecord(topic: string, n: number): OutgoingRecord {
   const accountId = `acc-${(n * 7919) % 100_000}`;
   const id = `0190f7c0-${String(n).padStart(12, "0")}-7bbb-8ccc-123456789abc`;
   const data = {
@@ -67,24 +70,24 @@ function loginRecord(topic: string, n: number): OutgoingRecord {
 }
 
 /** Wall-clock and process-CPU throughput of one scenario (CPU time: robust on a shared machine). */
-interface Rate {
+export interface Rate {
   wall: number;
   cpu: number;
 }
 
-function startClock(): () => Rate {
+export function startClock(records: number): () => Rate {
   const wall = performance.now();
   const cpu = process.cpuUsage();
   return () => {
     const used = process.cpuUsage(cpu);
     return {
-      wall: RECORDS / ((performance.now() - wall) / 1000),
-      cpu: RECORDS / ((used.user + used.system) / 1e6),
+      wall: records / ((performance.now() - wall) / 1000),
+      cpu: records / ((used.user + used.system) / 1e6),
     };
   };
 }
 
-function countUntil(total: number): { add(n: number): void; done: Promise<void> } {
+export function countUntil(total: number): { add(n: number): void; done: Promise<void> } {
   let seen = 0;
   let resolve!: () => void;
   const done = new Promise<void>((r) => {
@@ -99,22 +102,23 @@ function countUntil(total: number): { add(n: number): void; done: Promise<void> 
   };
 }
 
-async function batchPublish(bus: EmbeddedBus): Promise<Rate> {
+async function batchPublish(bus: EmbeddedBus, o: EmbeddedBenchOptions): Promise<Rate> {
+  const { records } = o;
   const topic = topicName("batch");
-  await bus.ensureTopics([{ name: topic, partitions: PARTITIONS }]);
-  const counter = countUntil(RECORDS);
+  await bus.ensureTopics([{ name: topic, partitions: o.partitions }]);
+  const counter = countUntil(records);
   const sub = await bus.subscribe({
     group: `${topic}-g`,
     topics: [topic],
     handleBatch: async (b) => counter.add(b.records.length),
   });
-  const stop = startClock();
+  const stop = startClock(records);
   let next = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
-      while (next < RECORDS) {
+      while (next < records) {
         const from = next;
-        next = Math.min(RECORDS, next + 500);
+        next = Math.min(records, next + 500);
         const batch: OutgoingRecord[] = [];
         for (let n = from; n < next; n++) batch.push(loginRecord(topic, n));
         await bus.publish(batch);
@@ -127,20 +131,21 @@ async function batchPublish(bus: EmbeddedBus): Promise<Rate> {
   return rate;
 }
 
-async function singlePublish(bus: EmbeddedBus): Promise<Rate> {
+async function singlePublish(bus: EmbeddedBus, o: EmbeddedBenchOptions): Promise<Rate> {
+  const { records } = o;
   const topic = topicName("single");
-  await bus.ensureTopics([{ name: topic, partitions: PARTITIONS }]);
-  const counter = countUntil(RECORDS);
+  await bus.ensureTopics([{ name: topic, partitions: o.partitions }]);
+  const counter = countUntil(records);
   const sub = await bus.subscribe({
     group: `${topic}-g`,
     topics: [topic],
     handleBatch: async (b) => counter.add(b.records.length),
   });
-  const stop = startClock();
+  const stop = startClock(records);
   let next = 0;
   await Promise.all(
     Array.from({ length: 64 }, async () => {
-      while (next < RECORDS) await bus.publish([loginRecord(topic, next++)]);
+      while (next < records) await bus.publish([loginRecord(topic, next++)]);
     }),
   );
   await counter.done;
@@ -149,16 +154,17 @@ async function singlePublish(bus: EmbeddedBus): Promise<Rate> {
   return rate;
 }
 
-interface PipelineResult {
+export interface PipelineResult {
   rate: Rate;
   p50: number;
   p99: number;
 }
 
-async function pipeline(bus: EmbeddedBus): Promise<PipelineResult> {
+async function pipeline(bus: EmbeddedBus, o: EmbeddedBenchOptions): Promise<PipelineResult> {
+  const { records } = o;
   const topics = Array.from({ length: 5 }, (_, i) => topicName(`hop${i + 1}`));
-  await bus.ensureTopics(topics.map((name) => ({ name, partitions: PARTITIONS })));
-  const counter = countUntil(RECORDS);
+  await bus.ensureTopics(topics.map((name) => ({ name, partitions: o.partitions })));
+  const counter = countUntil(records);
   const latencies: number[] = [];
   const subs = await Promise.all(
     topics.map((topic, i) =>
@@ -185,11 +191,11 @@ async function pipeline(bus: EmbeddedBus): Promise<PipelineResult> {
       }),
     ),
   );
-  const stop = startClock();
+  const stop = startClock(records);
   let next = 0;
   await Promise.all(
     Array.from({ length: 64 }, async () => {
-      while (next < RECORDS) await bus.publish([loginRecord(topics[0]!, next++)]);
+      while (next < records) await bus.publish([loginRecord(topics[0]!, next++)]);
     }),
   );
   await counter.done;
@@ -203,23 +209,38 @@ async function pipeline(bus: EmbeddedBus): Promise<PipelineResult> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-async function main(): Promise<void> {
+/** Medians over the runs: records/s (wall clock and per CPU-second) and the 5-hop latency. */
+export interface EmbeddedBenchResult {
+  dataDir: string;
+  batch: Rate;
+  single: Rate;
+  pipeline: Rate;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Runs the three scenarios `runs` times on one embedded log on PGlite in a temporary directory
+ * (removed afterwards) and returns the medians.
+ */
+export async function runEmbeddedBench(o: EmbeddedBenchOptions): Promise<EmbeddedBenchResult> {
+  const log = o.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), "loginguard-bench-"));
   let db: Database | undefined;
   try {
     db = await openDatabase({ dataDir: dir });
     const bus = await createEmbeddedBus({ db, logger: silentLogger() });
-    console.log(
-      `embedded log on PGlite (${dir}): ${RECORDS} records per run, ${RUNS} runs, ${PARTITIONS} partitions`,
+    log(
+      `embedded log on PGlite (${dir}): ${o.records} records per run, ${o.runs} runs, ${o.partitions} partitions`,
     );
     const results: Record<string, number[]> = {};
     const add = (name: string, value: number) => {
       results[name] = [...(results[name] ?? []), value];
     };
-    for (let run = 1; run <= RUNS; run++) {
-      const b = await batchPublish(bus);
-      const s = await singlePublish(bus);
-      const p = await pipeline(bus);
+    for (let run = 1; run <= o.runs; run++) {
+      const b = await batchPublish(bus, o);
+      const s = await singlePublish(bus, o);
+      const p = await pipeline(bus, o);
       for (const [name, rate] of [
         ["batch", b],
         ["single", s],
@@ -230,31 +251,56 @@ async function main(): Promise<void> {
       }
       add("p50", p.p50);
       add("p99", p.p99);
-      console.log(
+      log(
         `run ${run}: batch ${fmt(b.wall)} rec/s, single ${fmt(s.wall)} rec/s, 5-hop ${fmt(p.rate.wall)} rec/s ` +
           `(p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms)`,
       );
     }
-    const m = (name: string) => median(results[name] ?? [0]);
-    console.log("\nmedians                                 records/s   records per CPU-second");
-    console.log(
-      `batch publish -> consume                ${fmt(m("batch.wall")).padStart(9)}   ${fmt(m("batch.cpu")).padStart(9)}`,
-    );
-    console.log(
-      `single-record publish x64 -> consume    ${fmt(m("single.wall")).padStart(9)}   ${fmt(m("single.cpu")).padStart(9)}`,
-    );
-    console.log(
-      `5-hop pipeline end to end               ${fmt(m("pipeline.wall")).padStart(9)}   ${fmt(m("pipeline.cpu")).padStart(9)}`,
-    );
-    console.log(`5-hop latency p50 / p99 (ms)            ${m("p50").toFixed(1)} / ${m("p99").toFixed(1)}`);
-    console.log(
-      "(records per CPU-second = what one free core sustains; it ignores other load on the machine)",
-    );
     await bus.close();
+    const m = (name: string) => median(results[name] ?? [0]);
+    const rate = (name: string): Rate => ({ wall: m(`${name}.wall`), cpu: m(`${name}.cpu`) });
+    return {
+      dataDir: dir,
+      batch: rate("batch"),
+      single: rate("single"),
+      pipeline: rate("pipeline"),
+      p50: m("p50"),
+      p99: m("p99"),
+    };
   } finally {
     await db?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      records: { type: "string", default: "50000" },
+      runs: { type: "string", default: "3" },
+      partitions: { type: "string", default: "4" },
+      quick: { type: "boolean", default: false },
+    },
+  });
+  const options: EmbeddedBenchOptions = {
+    records: args.quick ? QUICK_EMBEDDED.records : Number(args.records),
+    runs: args.quick ? QUICK_EMBEDDED.runs : Number(args.runs),
+    partitions: Number(args.partitions),
+    log: (line) => console.log(line),
+  };
+  const r = await runEmbeddedBench(options);
+  console.log("\nmedians                                 records/s   records per CPU-second");
+  console.log(
+    `batch publish -> consume                ${fmt(r.batch.wall).padStart(9)}   ${fmt(r.batch.cpu).padStart(9)}`,
+  );
+  console.log(
+    `single-record publish x64 -> consume    ${fmt(r.single.wall).padStart(9)}   ${fmt(r.single.cpu).padStart(9)}`,
+  );
+  console.log(
+    `5-hop pipeline end to end               ${fmt(r.pipeline.wall).padStart(9)}   ${fmt(r.pipeline.cpu).padStart(9)}`,
+  );
+  console.log(`5-hop latency p50 / p99 (ms)            ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}`);
+  console.log("(records per CPU-second = what one free core sustains; it ignores other load on the machine)");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

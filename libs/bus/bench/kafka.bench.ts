@@ -10,6 +10,9 @@
 //            -> a bare kafkajs consumer (eachBatch, auto-resolve, auto-commit)
 // Prints records/s produce->consume per run (and the rate at which publishes were acknowledged),
 // the medians and bus/kafkajs. A short untimed round of each warms the JIT first.
+// Also a module: `runKafkaBench(options)` runs the same rounds and returns the numbers
+// (test/bench/bus.bench.ts prints them next to the other driver's).
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { silentLogger } from "@loginguard/observability";
 import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
@@ -17,27 +20,29 @@ import { Kafka, logLevel, Partitioners } from "kafkajs";
 import type { OutgoingRecord } from "../src/bus";
 import { createKafkaBus } from "../src/kafka";
 
-const { values: args } = parseArgs({
-  options: {
-    records: { type: "string", default: "50000" },
-    runs: { type: "string", default: "3" },
-    partitions: { type: "string", default: "12" },
-    publishers: { type: "string", default: "8" },
-    batch: { type: "string", default: "100" },
-    quick: { type: "boolean", default: false },
-  },
-});
-const RECORDS = args.quick ? 10_000 : Number(args.records);
-const RUNS = args.quick ? 1 : Number(args.runs);
-const PARTITIONS = Number(args.partitions);
-const PUBLISHERS = Number(args.publishers);
-const BATCH = Number(args.batch);
+/** What to run: records per round, rounds (medians over them), and the publishing shape. */
+export interface KafkaBenchOptions {
+  records: number;
+  runs: number;
+  partitions: number;
+  /** Concurrent publishing loops. */
+  publishers: number;
+  /** Records per publish call. */
+  batch: number;
+  /** A running cluster to use; default: a 3-broker test cluster started (and stopped) here. */
+  cluster?: KafkaTestCluster;
+  /** Progress lines (one per run). Default: none. */
+  log?: (line: string) => void;
+}
+
+/** The settings of `--quick`: one round of 10,000 records. */
+export const QUICK_KAFKA = { records: 10_000, runs: 1, partitions: 12, publishers: 8, batch: 100 };
 
 let seq = 0;
 const unique = (label: string) => `bench.${label}.${process.pid}.${++seq}`;
 
 /** A login.attempted-like record: CloudEvents headers, a ~400-byte JSON value, accountId key. */
-function loginRecord(topic: string, n: number): OutgoingRecord {
+export function loginRecord(topic: string, n: number): OutgoingRecord {
   const accountId = `acc-${(n * 7919) % 100_000}`;
   const id = `0190f7c0-${String(n).padStart(12, "0")}-7bbb-8ccc-123456789abc`;
   const now = new Date().toISOString();
@@ -89,18 +94,19 @@ function counter(total: number) {
   };
 }
 
-/** `PUBLISHERS` loops, each sending `BATCH`-record arrays until `total` are out. */
+/** `publishers` loops, each sending `batch`-record arrays until `total` are out. */
 async function publishAll(
+  o: KafkaBenchOptions,
   topic: string,
   total: number,
   send: (records: OutgoingRecord[]) => Promise<void>,
 ): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: PUBLISHERS }, async () => {
+    Array.from({ length: o.publishers }, async () => {
       while (next < total) {
         const from = next;
-        const count = Math.min(BATCH, total - from);
+        const count = Math.min(o.batch, total - from);
         next += count;
         await send(Array.from({ length: count }, (_, i) => loginRecord(topic, from + i)));
       }
@@ -108,16 +114,20 @@ async function publishAll(
   );
 }
 
-interface Result {
+export interface KafkaRoundResult {
   /** Records/s from the first publish until the last record was consumed. */
   endToEnd: number;
   /** Records/s from the first publish until the last publish was acknowledged. */
   produced: number;
 }
 
-async function runBus(cluster: KafkaTestCluster, records = RECORDS): Promise<Result> {
+async function runBus(
+  cluster: KafkaTestCluster,
+  o: KafkaBenchOptions,
+  records = o.records,
+): Promise<KafkaRoundResult> {
   const topic = unique("bus");
-  await cluster.createTopic(topic, PARTITIONS);
+  await cluster.createTopic(topic, o.partitions);
   const bus = createKafkaBus({ brokers: cluster.bootstrap, clientId: "bench-bus", logger: silentLogger() });
   const count = counter(records);
   const sub = await bus.subscribe({
@@ -128,7 +138,7 @@ async function runBus(cluster: KafkaTestCluster, records = RECORDS): Promise<Res
     },
   });
   const started = performance.now();
-  await publishAll(topic, records, (batch) => bus.publish(batch));
+  await publishAll(o, topic, records, (batch) => bus.publish(batch));
   const produced = records / ((performance.now() - started) / 1000);
   await count.done;
   const endToEnd = records / ((performance.now() - started) / 1000);
@@ -137,9 +147,13 @@ async function runBus(cluster: KafkaTestCluster, records = RECORDS): Promise<Res
   return { endToEnd, produced };
 }
 
-async function runKafkajs(cluster: KafkaTestCluster, records = RECORDS): Promise<Result> {
+async function runKafkajs(
+  cluster: KafkaTestCluster,
+  o: KafkaBenchOptions,
+  records = o.records,
+): Promise<KafkaRoundResult> {
   const topic = unique("kafkajs");
-  await cluster.createTopic(topic, PARTITIONS);
+  await cluster.createTopic(topic, o.partitions);
   const kafka = new Kafka({
     clientId: "bench-kafkajs",
     brokers: cluster.bootstrap,
@@ -157,7 +171,7 @@ async function runKafkajs(cluster: KafkaTestCluster, records = RECORDS): Promise
     },
   });
   const started = performance.now();
-  await publishAll(topic, records, async (batch) => {
+  await publishAll(o, topic, records, async (batch) => {
     await producer.send({
       topic,
       acks: -1,
@@ -179,33 +193,73 @@ const median = (xs: number[]) => {
 };
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(9);
 
-const cluster = await startKafkaCluster({ brokers: 3 });
-try {
-  console.log(
-    `Kafka bus benchmark: ${RECORDS} records of ~${loginRecord("t", 0).value?.length} bytes, ` +
-      `${PARTITIONS} partitions, ${PUBLISHERS} publishers x ${BATCH}-record publishes, 3-broker mock cluster`,
-  );
-  await runBus(cluster, 5_000);
-  await runKafkajs(cluster, 5_000);
-  console.log("run   bus e2e rec/s (acked)   kafkajs e2e rec/s (acked)");
-  const bus: Result[] = [];
-  const bare: Result[] = [];
-  for (let run = 1; run <= RUNS; run++) {
-    const b = await runBus(cluster);
-    const k = await runKafkajs(cluster);
-    bus.push(b);
-    bare.push(k);
-    console.log(
-      `${String(run).padEnd(4)}${fmt(b.endToEnd)} (${fmt(b.produced)})   ${fmt(k.endToEnd)} (${fmt(k.produced)})`,
-    );
-  }
-  const busMedian = median(bus.map((r) => r.endToEnd));
-  const bareMedian = median(bare.map((r) => r.endToEnd));
-  console.log(
-    `median${fmt(busMedian).slice(2)} (${fmt(median(bus.map((r) => r.produced)))})   ` +
-      `${fmt(bareMedian)} (${fmt(median(bare.map((r) => r.produced)))})`,
-  );
-  console.log(`bus/kafkajs: ${(busMedian / bareMedian).toFixed(2)}`);
-} finally {
-  await cluster.stop();
+/** Medians over the rounds, per side. */
+export interface KafkaBenchResult {
+  bus: KafkaRoundResult;
+  kafkajs: KafkaRoundResult;
+  recordBytes: number;
 }
+
+/**
+ * After an untimed warm-up round of each, runs `runs` rounds of the Bus driver and of bare
+ * kafkajs on the same cluster, alternating, and returns the medians.
+ */
+export async function runKafkaBench(o: KafkaBenchOptions): Promise<KafkaBenchResult> {
+  const log = o.log ?? (() => {});
+  const cluster = o.cluster ?? (await startKafkaCluster({ brokers: 3 }));
+  try {
+    const recordBytes = loginRecord("t", 0).value?.length ?? 0;
+    log(
+      `Kafka bus benchmark: ${o.records} records of ~${recordBytes} bytes, ` +
+        `${o.partitions} partitions, ${o.publishers} publishers x ${o.batch}-record publishes, 3-broker mock cluster`,
+    );
+    await runBus(cluster, o, 5_000);
+    await runKafkajs(cluster, o, 5_000);
+    log("run   bus e2e rec/s (acked)   kafkajs e2e rec/s (acked)");
+    const bus: KafkaRoundResult[] = [];
+    const bare: KafkaRoundResult[] = [];
+    for (let run = 1; run <= o.runs; run++) {
+      const b = await runBus(cluster, o);
+      const k = await runKafkajs(cluster, o);
+      bus.push(b);
+      bare.push(k);
+      log(
+        `${String(run).padEnd(4)}${fmt(b.endToEnd)} (${fmt(b.produced)})   ${fmt(k.endToEnd)} (${fmt(k.produced)})`,
+      );
+    }
+    const medianOf = (rs: KafkaRoundResult[]): KafkaRoundResult => ({
+      endToEnd: median(rs.map((r) => r.endToEnd)),
+      produced: median(rs.map((r) => r.produced)),
+    });
+    return { bus: medianOf(bus), kafkajs: medianOf(bare), recordBytes };
+  } finally {
+    if (!o.cluster) await cluster.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      records: { type: "string", default: "50000" },
+      runs: { type: "string", default: "3" },
+      partitions: { type: "string", default: "12" },
+      publishers: { type: "string", default: "8" },
+      batch: { type: "string", default: "100" },
+      quick: { type: "boolean", default: false },
+    },
+  });
+  const r = await runKafkaBench({
+    records: args.quick ? QUICK_KAFKA.records : Number(args.records),
+    runs: args.quick ? QUICK_KAFKA.runs : Number(args.runs),
+    partitions: Number(args.partitions),
+    publishers: Number(args.publishers),
+    batch: Number(args.batch),
+    log: (line) => console.log(line),
+  });
+  console.log(
+    `median${fmt(r.bus.endToEnd).slice(2)} (${fmt(r.bus.produced)})   ${fmt(r.kafkajs.endToEnd)} (${fmt(r.kafkajs.produced)})`,
+  );
+  console.log(`bus/kafkajs: ${(r.bus.endToEnd / r.kafkajs.endToEnd).toFixed(2)}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
