@@ -7,8 +7,7 @@ const USAGE = `loginguard <command>
 
   start                       run every service in one process (embedded defaults, port 8080)
   topics apply [--dry-run]    create missing topics from infra/topics.json
-  dlq list|show|replay        inspect and replay dead letters
-  staff add --email E --role support|admin
+  staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
 `;
 
@@ -26,6 +25,14 @@ async function main(argv: string[]): Promise<number> {
     case "topics": {
       const { topicsCommand } = await import("./commands/topics");
       return topicsCommand(args);
+    }
+    case "staff": {
+      const { staffCommand } = await import("./commands/staff");
+      return staffCommand(args);
+    }
+    case "simulate": {
+      const { simulateCommand } = await import("./commands/simulate");
+      return simulateCommand(args);
     }
     case "simulate": {
       const { simulateCommand } = await import("./commands/simulate");

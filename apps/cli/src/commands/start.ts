@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
-import { createLogger } from "@loginguard/observability";
+import { configureLogging, createLogger } from "@loginguard/observability";
 import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
 import { createAllModules, selectServices } from "../compose";
 import { type EmbeddedSecrets, loadOrCreateSecrets, withEmbeddedDefaults } from "../embedded-secrets";
@@ -22,8 +22,9 @@ export interface StartedLoginguard {
  * when KAFKA_BROKERS and DATABASE_URL are set. Topics from infra/topics.json are created first.
  */
 export async function startLoginguard(env: Record<string, string | undefined>): Promise<StartedLoginguard> {
-  const logger = createLogger("loginguard");
   const platformEnv = loadPlatformEnv(env);
+  configureLogging({ level: platformEnv.LOG_LEVEL });
+  const logger = createLogger("loginguard");
   const embedded = !platformEnv.KAFKA_BROKERS;
   let secrets: EmbeddedSecrets | undefined;
   let firstStart = false;
