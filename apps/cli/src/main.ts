@@ -34,10 +34,6 @@ async function main(argv: string[]): Promise<number> {
       const { simulateCommand } = await import("./commands/simulate");
       return simulateCommand(args);
     }
-    case "simulate": {
-      const { simulateCommand } = await import("./commands/simulate");
-      return simulateCommand(args);
-    }
     case undefined:
     case "help":
     case "--help":
