@@ -9,8 +9,8 @@
  *    node:http server that only parses the body and writes it to the same log (DESIGN.md
  *    section 12: ingest at least 70% of it).
  *
- * Env: ACCOUNTS (status bench, default 100000), BENCH_SECONDS per POST run (default 5), and
- * STATUS_ONLY=1, POST_ONLY=1 or SKIP_POST=1 to run a part.
+ * Flags: --accounts N (status bench, default 100000), --seconds N per POST run (default 5), and
+ * --status-only, --post-only or --skip-post to run a part.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -380,8 +380,14 @@ function benchValidation(logins: number): void {
   }
 }
 
-if (!process.env.POST_ONLY) await benchStatus(Number(process.env.ACCOUNTS ?? 100_000), 20_000);
-if (!process.env.STATUS_ONLY && !process.env.POST_ONLY) await benchMemory(200_000);
-if (!process.env.STATUS_ONLY && !process.env.POST_ONLY) benchValidation(200_000);
-if (!process.env.STATUS_ONLY && !process.env.SKIP_POST)
-  await benchPosts(Number(process.env.BENCH_SECONDS ?? 5), 32);
+// Flags: --post-only, --status-only, --skip-post, --accounts N, --seconds N.
+const flags = process.argv.slice(2);
+const flag = (name: string) => flags.includes(`--${name}`);
+const numberFlag = (name: string, fallback: number) => {
+  const i = flags.indexOf(`--${name}`);
+  return i >= 0 ? Number(flags[i + 1]) : fallback;
+};
+if (!flag("post-only")) await benchStatus(numberFlag("accounts", 100_000), 20_000);
+if (!flag("status-only") && !flag("post-only")) await benchMemory(200_000);
+if (!flag("status-only") && !flag("post-only")) benchValidation(200_000);
+if (!flag("status-only") && !flag("skip-post")) await benchPosts(numberFlag("seconds", 5), 32);

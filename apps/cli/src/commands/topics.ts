@@ -16,7 +16,7 @@ import { z } from "zod";
 
 /** Where a command writes, and the environment it reads (tests pass their own). */
 export interface CommandIo {
-  /** Default: process.env (read by the apps' env.ts loaders). */
+  /** Default: the process environment (read by the apps' env.ts loaders). */
   env?: Record<string, string | undefined>;
   out?: (line: string) => void;
   err?: (line: string) => void;
