@@ -1,6 +1,6 @@
 import { decodeEvent, EVENT_TYPES, TOPICS } from "@loginguard/events";
+import { type EmbeddedLogFixture, openEmbeddedLog } from "@loginguard/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedLogFixture, openEmbeddedLog } from "../test/embedded-log";
 import { accountChangedRecord, ipFlaggedRecord, LOCKED } from "../test/events";
 import { EU_KEY, ingestApp, login, post } from "../test/ingest-app";
 
@@ -11,7 +11,7 @@ import { EU_KEY, ingestApp, login, post } from "../test/ingest-app";
 describe("ingest on the embedded event log", () => {
   let log: EmbeddedLogFixture;
   beforeAll(async () => {
-    log = await openEmbeddedLog([TOPICS.loginAttempted, TOPICS.accountChanged, TOPICS.ipFlagged]);
+    log = await openEmbeddedLog([TOPICS.loginAttempted, TOPICS.accountChanged, TOPICS.ipFlagged], "ingest");
   });
   afterAll(async () => {
     await log?.close();

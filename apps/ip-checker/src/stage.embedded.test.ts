@@ -12,8 +12,8 @@ import {
 } from "@loginguard/events";
 import { type GeoIpReader, openGeoIp } from "@loginguard/geoip";
 import { silentLogger } from "@loginguard/observability";
+import { type EmbeddedLogFixture, openEmbeddedLog } from "@loginguard/platform/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedLogFixture, openEmbeddedLog } from "../test/embedded-log";
 import { attempted } from "../test/fixtures";
 import { createIpCheckerService, type IpCheckerService } from "./service";
 import { IP_CHECKER_STAGE } from "./stage";
@@ -38,11 +38,10 @@ describe("ip-checker on the embedded event log", () => {
   let service: IpCheckerService;
 
   beforeAll(async () => {
-    log = await openEmbeddedLog([
-      TOPICS.loginAttempted,
-      TOPICS.loginLocated,
-      dlqTopicOf(TOPICS.loginAttempted),
-    ]);
+    log = await openEmbeddedLog(
+      [TOPICS.loginAttempted, TOPICS.loginLocated, dlqTopicOf(TOPICS.loginAttempted)],
+      "ip-checker",
+    );
     geoip = await openGeoIp({ watch: false, logger: silentLogger() });
     service = createIpCheckerService({
       bus: log.bus,

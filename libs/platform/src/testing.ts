@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Bus, BusRecord, Subscription } from "@loginguard/bus";
 import { silentLogger } from "@loginguard/observability";
-import { openPlatform, type Platform } from "@loginguard/platform";
+import { openPlatform, type Platform } from "./open-platform";
 
 /** The real embedded event log on PGlite in a temporary directory, plus a reader of topics. */
 export interface EmbeddedLogFixture {
@@ -19,8 +19,9 @@ export interface EmbeddedLogFixture {
   close(): Promise<void>;
 }
 
-export async function openEmbeddedLog(topics: string[]): Promise<EmbeddedLogFixture> {
-  const dir = mkdtempSync(join(tmpdir(), "loginguard-ingest-"));
+/** `label` names the temporary directory (`loginguard-<label>-...`). */
+export async function openEmbeddedLog(topics: string[], label = "test"): Promise<EmbeddedLogFixture> {
+  const dir = mkdtempSync(join(tmpdir(), `loginguard-${label}-`));
   // The platform opens exactly what embedded mode runs on: PGlite in the directory, the log on it.
   const platform: Platform = await openPlatform({
     service: "test",
