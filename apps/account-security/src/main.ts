@@ -1,5 +1,5 @@
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { loadAccountSecurityConfig } from "./env";
 import { createAccountSecurityService } from "./service";
 
@@ -10,10 +10,8 @@ configureLogging({ level: platformEnv.LOG_LEVEL });
 const logger = createLogger("account-security");
 
 const platform = await openPlatform({
+  ...platformOptionsFromEnv(platformEnv),
   service: "account-security",
-  kafkaBrokers: platformEnv.KAFKA_BROKERS,
-  databaseUrl: platformEnv.DATABASE_URL,
-  dataDir: platformEnv.DATA_DIR,
   needsDatabase: true,
   logger,
 });

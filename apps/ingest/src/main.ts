@@ -3,7 +3,7 @@
  * mode runs the same module from `loginguard start`.
  */
 import { configureLogging } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { loadIngestConfig } from "./env";
 import { createIngestService } from "./service";
 
@@ -11,10 +11,8 @@ const env = loadPlatformEnv();
 configureLogging({ level: env.LOG_LEVEL });
 const config = loadIngestConfig();
 const platform = await openPlatform({
+  ...platformOptionsFromEnv(env),
   service: "ingest",
-  kafkaBrokers: env.KAFKA_BROKERS,
-  databaseUrl: env.DATABASE_URL,
-  dataDir: env.DATA_DIR,
   needsDatabase: false,
 });
 let ingest: ReturnType<typeof createIngestService>;

@@ -3,7 +3,7 @@
  * replicas sharing the `ip-checker` consumer group. Serves health, readiness and metrics only.
  */
 import { configureLogging } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { loadIpCheckerConfig } from "./env";
 import { createIpCheckerService } from "./service";
 
@@ -11,10 +11,8 @@ const env = loadPlatformEnv();
 configureLogging({ level: env.LOG_LEVEL });
 const config = loadIpCheckerConfig();
 const platform = await openPlatform({
+  ...platformOptionsFromEnv(env),
   service: "ip-checker",
-  kafkaBrokers: env.KAFKA_BROKERS,
-  databaseUrl: env.DATABASE_URL,
-  dataDir: env.DATA_DIR,
   needsDatabase: false,
 });
 // On a failed start (a bad GEOIP_DB, say) runModules stops what it started, the platform included.

@@ -1,5 +1,5 @@
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { loadLoggerConfig } from "./env";
 import { createLoggerService } from "./service";
 
@@ -10,10 +10,8 @@ configureLogging({ level: platformEnv.LOG_LEVEL });
 const logger = createLogger("logger");
 
 const platform = await openPlatform({
+  ...platformOptionsFromEnv(platformEnv),
   service: "logger",
-  kafkaBrokers: platformEnv.KAFKA_BROKERS,
-  databaseUrl: platformEnv.DATABASE_URL,
-  dataDir: platformEnv.DATA_DIR,
   needsDatabase: true,
   logger,
 });

@@ -1,5 +1,5 @@
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { loadPortalConfig } from "./env";
 import { createPortalService } from "./service";
 
@@ -14,10 +14,8 @@ configureLogging({ level: platformEnv.LOG_LEVEL });
 const logger = createLogger("portal");
 
 const platform = await openPlatform({
+  ...platformOptionsFromEnv(platformEnv),
   service: "portal",
-  kafkaBrokers: platformEnv.KAFKA_BROKERS,
-  databaseUrl: platformEnv.DATABASE_URL,
-  dataDir: platformEnv.DATA_DIR,
   needsDatabase: true,
   logger,
 });

@@ -1,5 +1,5 @@
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { loadRelayConfig } from "./env";
 import { createRelayService } from "./service";
 
@@ -13,10 +13,8 @@ async function main(): Promise<void> {
   const config = loadRelayConfig();
   configureLogging({ level: platformEnv.LOG_LEVEL });
   const platform = await openPlatform({
+    ...platformOptionsFromEnv(platformEnv),
     service: "relay",
-    kafkaBrokers: platformEnv.KAFKA_BROKERS,
-    databaseUrl: platformEnv.DATABASE_URL,
-    dataDir: platformEnv.DATA_DIR,
     needsDatabase: false,
   });
   const relay = createRelayService({ bus: platform.bus, config });

@@ -3,6 +3,7 @@ import { type Database, openDatabase } from "@loginguard/db";
 import { permanentError } from "@loginguard/errors";
 import type { ReadinessCheck } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
+import type { PlatformEnv } from "./env";
 
 export interface PlatformOptions {
   /** The Kafka client id and log component, e.g. "logger". */
@@ -17,6 +18,21 @@ export interface PlatformOptions {
   /** Whether this process needs a database (ingest and ip-checker on Kafka do not). */
   needsDatabase: boolean;
   logger?: Logger;
+}
+
+/** The options `openPlatform` takes from the environment: mode, database, data directory, Kafka timing. */
+export function platformOptionsFromEnv(
+  env: PlatformEnv,
+): Pick<PlatformOptions, "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming"> {
+  return {
+    kafkaBrokers: env.KAFKA_BROKERS,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    kafkaGroupTiming: {
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
+    },
+  };
 }
 
 /** The event log and database of one process, with readiness checks for `/readyz`. */

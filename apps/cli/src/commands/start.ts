@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, runModules } from "@loginguard/platform";
+import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { createAllModules, selectServices } from "../compose";
 import { type EmbeddedSecrets, loadOrCreateSecrets, withEmbeddedDefaults } from "../embedded-secrets";
 
@@ -36,16 +36,11 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
     moduleEnv = withEmbeddedDefaults(env, secrets);
   }
   const platform = await openPlatform({
+    ...platformOptionsFromEnv(platformEnv),
     service: "all",
-    kafkaBrokers: platformEnv.KAFKA_BROKERS,
-    databaseUrl: platformEnv.DATABASE_URL,
-    dataDir: platformEnv.DATA_DIR,
     needsDatabase: true,
-    kafkaGroupTiming: {
-      sessionTimeoutMs: platformEnv.KAFKA_SESSION_TIMEOUT_MS,
-      heartbeatIntervalMs: platformEnv.KAFKA_HEARTBEAT_INTERVAL_MS,
-    },
   });
+
   try {
     const file = loadTopicsFile(moduleEnv.TOPICS_FILE ?? TOPICS_FILE);
     // The embedded log has one copy and no brokers: replication settings do not apply.
