@@ -1,6 +1,6 @@
 export type * from "./bus";
+export * from "./embedded/index";
+export * from "./kafka/index";
 export * from "./lifecycle";
 export * from "./stage/index";
-export * from "./kafka/index";
 export * from "./topics-file";
-export * from "./embedded/index";
