@@ -15,6 +15,8 @@ export interface BaselineHops {
   first: string;
   /** Records hop 4 has committed on t3. */
   committed: CommittedCount;
+  /** The hops' own processes (none when they run in this one). */
+  pids: Array<{ name: string; pid: number }>;
   /** p50/p99 (ms) from publish to hop 4 since the last call, then forgets them. */
   takeLatency(): Promise<{ p50: number; p99: number; count: number }>;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export async function embeddedHops(bus: Bus, run: string, partitions: number): P
   return {
     first: t1,
     committed: embeddedCommitted(bus, `${t3}.sink`, t3),
+    pids: [],
     async takeLatency() {
       const taken = summarize(latencies);
       latencies = [];
@@ -107,6 +110,7 @@ export async function kafkaHops(
   return {
     first: t1,
     committed: committedOf(`${t3}.sink`, t3),
+    pids: children.map((c) => ({ name: c.name, pid: c.pid })),
     takeLatency: () =>
       new Promise((resolve) => {
         reports.push((line) => {

@@ -11,7 +11,7 @@ import { type BaselineHops, baselineAtRate, baselinePeak, embeddedHops, kafkaHop
 import { embeddedCommitted, kafkaCommitted } from "./completion.ts";
 import { endToEnd } from "./e2e.ts";
 import type { LoadClient } from "./load-client.ts";
-import { type Child, spawnAll, spawnReady } from "./procs.ts";
+import { type Child, spawnAll, spawnReady, TreeCpu } from "./procs.ts";
 import type { Baseline, LatencyRun, ModeResult } from "./results.ts";
 import { INGEST_KEY, PRODUCT_ENV, PROFILE, PROFILE_DIR, runId, SETTINGS, step } from "./settings.ts";
 import { ensureBenchTopics, productTopics } from "./topics.ts";
@@ -138,7 +138,9 @@ async function runBaseline(mode: ModeResult["mode"], bus: Bus, hops: BaselineHop
   try {
     const shape = { publishers: SETTINGS.concurrency, batch: SETTINGS.batch, timeoutMs: SETTINGS.waitMs };
     await baselinePeak(bus, hops, { ...shape, records: SETTINGS.warmupLogins });
+    const cpuSampler = new TreeCpu(hops.pids).start();
     const peak = await baselinePeak(bus, hops, { ...shape, records: SETTINGS.peakLogins });
+    const cpu = cpuSampler.stop();
     step(`${mode}: bare baseline ${Math.round(peak.perSecond)} records/s`);
     const rate = Math.max(10, Math.round(peak.perSecond / 5));
     const latency: LatencyRun[] = [];
@@ -154,7 +156,7 @@ async function runBaseline(mode: ModeResult["mode"], bus: Bus, hops: BaselineHop
       );
       latency.push({ batch, rate, p50: r.p50, p99: r.p99, samples: r.count, missing: 0, late: 0 });
     }
-    return { perSecond: peak.perSecond, latency };
+    return { perSecond: peak.perSecond, cpu, records: SETTINGS.peakLogins, latency };
   } finally {
     await hops.stop();
   }

@@ -1,5 +1,5 @@
 import { availableParallelism, loadavg } from "node:os";
-import type { LatencyRun, ModeResult } from "./results.ts";
+import { type LatencyRun, type ModeResult, totalCpu } from "./results.ts";
 import { elapsedSeconds, QUICK, SETTINGS, say } from "./settings.ts";
 import { table } from "./table.ts";
 
@@ -45,6 +45,17 @@ export function report(results: ModeResult[]): void {
       r.mode,
       "end-to-end/baseline",
       (r.e2e.perSecond / r.baseline.perSecond).toFixed(2),
+      "",
+      "",
+      "",
+    ]);
+    // Per CPU-second of every process of the run: steadier than wall time on a shared machine.
+    const e2ePerCpu = r.e2e.logins / totalCpu(r.e2e.cpu);
+    const basePerCpu = r.baseline.records / totalCpu(r.baseline.cpu);
+    rows.push([
+      r.mode,
+      "per CPU-second: end to end, baseline (ratio)",
+      `${n(e2ePerCpu)}, ${n(basePerCpu)} (${(e2ePerCpu / basePerCpu).toFixed(2)})`,
       "",
       "",
       "",

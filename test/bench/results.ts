@@ -29,9 +29,17 @@ export interface EndToEnd {
   peakSeconds: number;
 }
 
+/** CPU seconds of every process of the run together (its own, children, cluster, PostgreSQL). */
+export function totalCpu(cpu: ReadonlyMap<string, number>): number {
+  return [...cpu.values()].reduce((a, b) => a + b, 0);
+}
+
 /** The bare four-hop baseline of one mode. */
 export interface Baseline {
   perSecond: number;
+  /** CPU seconds per process during its peak run, as for the end-to-end run. */
+  cpu: Map<string, number>;
+  records: number;
   latency: LatencyRun[];
 }
 
