@@ -137,7 +137,7 @@ function targets(results: ModeResult[]): void {
     if (!r.ingest) continue;
     const share = r.ingest.product / r.ingest.bare;
     say(
-      `  ${mark(share >= 0.7)} ingest >= 70% of a bare node:http -> log server (${r.mode}): ${(100 * share).toFixed(0)}%`,
+      `  ${mark(share >= 0.7)} ingest >= 70% of a bare node:http -> log server (${r.mode}): ${(100 * share).toFixed(1)}%`,
     );
   }
   for (const r of results) {
