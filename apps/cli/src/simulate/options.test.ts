@@ -56,7 +56,11 @@ describe("loginguard simulate arguments", () => {
   it("sends duration x rate logins, or exactly --logins", () => {
     expect(parse(["--duration", "5", "--rate", "40"]).logins).toBe(200);
     expect(parse(["--logins", "123", "--rate", "0.5"])).toMatchObject({ logins: 123, rate: 0.5 });
-    expect(parse(["--url", "http://127.0.0.1:1234/"]).url).toBe("http://127.0.0.1:1234");
+    expect(parse(["--url", "http://127.0.0.1:1234/"])).toMatchObject({
+      url: "http://127.0.0.1:1234",
+      contactsUrl: "http://127.0.0.1:1234",
+    });
+    expect(parse(["--contacts-url", "http://127.0.0.1:8084"]).contactsUrl).toBe("http://127.0.0.1:8084");
     expect(parseSimulateArgs(["--help"], {})).toBe("help");
   });
 
@@ -72,6 +76,7 @@ describe("loginguard simulate arguments", () => {
     bad(["--duration", "7200"], /--duration/);
     bad(["--webhook-secret", "plain"], /whsec_/);
     bad(["--url", "localhost:8080"], /--url/);
+    bad(["--contacts-url", "responder"], /--contacts-url/);
     bad(["--run-id", "a b"], /--run-id/);
     bad(["--bogus"], /bogus/);
   });

@@ -7,6 +7,8 @@ import { DEFAULT_MIX, type ScenarioMix } from "./plan";
 export interface SimulateOptions {
   /** The running instance (trailing slash removed). */
   url: string;
+  /** Where `PUT /v1/accounts/{id}/contact` is served: the responder's port in distributed mode. */
+  contactsUrl: string;
   /** The ingest API key; undefined: read from DATA_DIR/secrets.json once the instance is up. */
   key: string | undefined;
   /** Where embedded mode keeps its generated keys. */
@@ -53,6 +55,7 @@ travel, account takeovers, failure bursts, credential stuffing), acts as the gam
 receiving its signed webhooks, and checks at the end that what should have happened did.
 
   --url URL             the running instance (default http://localhost:$PORT, PORT default 8080)
+  --contacts-url URL    where the responder serves contacts, in distributed mode (default --url)
   --key KEY             ingest API key (default: first of INGEST_API_KEYS, else ingestApiKey
                         in $DATA_DIR/secrets.json, where \`loginguard start\` keeps it)
   --players N           simulated players (default 200)
@@ -86,6 +89,7 @@ export function parseSimulateArgs(
       allowPositionals: false,
       options: {
         url: { type: "string" },
+        "contacts-url": { type: "string" },
         key: { type: "string" },
         players: { type: "string" },
         duration: { type: "string" },
@@ -119,8 +123,14 @@ export function parseSimulateArgs(
       ? number("logins", str("logins"), 0, 1, LIMITS.logins)
       : Math.min(LIMITS.logins, Math.round(duration * rate));
   const url = (str("url") ?? `http://localhost:${env.PORT || "8080"}`).replace(/\/+$/, "");
-  if (!/^https?:\/\/[^/]+/.test(url))
-    throw new UsageError(`--url: expected http(s)://host[:port], got ${url}`);
+  const contactsUrl = (str("contacts-url") ?? url).replace(/\/+$/, "");
+  for (const [name, value] of [
+    ["--url", url],
+    ["--contacts-url", contactsUrl],
+  ] as const) {
+    if (!/^https?:\/\/[^/]+/.test(value))
+      throw new UsageError(`${name}: expected http(s)://host[:port], got ${value}`);
+  }
   const secret = str("webhook-secret") ?? (env.GAME_WEBHOOK_SECRET || undefined);
   if (secret !== undefined && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
     throw new UsageError("--webhook-secret: expected whsec_<base64>");
@@ -129,6 +139,7 @@ export function parseSimulateArgs(
   if (!/^[A-Za-z0-9._-]{1,40}$/.test(runId)) throw new UsageError("--run-id: 1-40 letters, digits, . _ -");
   return {
     url,
+    contactsUrl,
     key: str("key") ?? firstConfiguredKey(env.INGEST_API_KEYS),
     dataDir: env.DATA_DIR || "./data",
     players: number("players", str("players"), 200, 1, LIMITS.players),

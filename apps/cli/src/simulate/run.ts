@@ -53,10 +53,15 @@ export async function runSimulation(options: SimulateOptions, io: SimulateIo): P
       );
     }
     const client = new InstanceClient(options.url, key, options.concurrency + 4);
+    const contacts =
+      options.contactsUrl === options.url
+        ? client
+        : new InstanceClient(options.contactsUrl, key, options.concurrency);
     try {
-      return await simulateWith(options, io, client, receiver, now());
+      return await simulateWith(options, io, { client, contacts }, receiver, now());
     } finally {
       client.close();
+      contacts.close();
     }
   } finally {
     await receiver.close();
@@ -66,7 +71,7 @@ export async function runSimulation(options: SimulateOptions, io: SimulateIo): P
 async function simulateWith(
   options: SimulateOptions,
   io: SimulateIo,
-  client: InstanceClient,
+  { client, contacts }: { client: InstanceClient; contacts: InstanceClient },
   receiver: GameServerReceiver,
   startedAt: number,
 ): Promise<SimulationReport> {
@@ -88,7 +93,7 @@ async function simulateWith(
       `(travel ${plan.counts.travel.instances}, takeover ${plan.counts.takeover.instances}, ` +
       `failure bursts ${plan.counts.failure_burst.instances}, credential stuffing ${plan.counts.credential_stuffing.instances})`,
   );
-  await registerContacts(plan, client, options.concurrency);
+  await registerContacts(plan, contacts, options.concurrency);
 
   const expectedMs = (plan.logins.length / options.rate) * 1000;
   const send = await sendLogins(plan.logins, {
