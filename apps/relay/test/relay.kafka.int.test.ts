@@ -1,5 +1,4 @@
-import { createKafkaBus } from "@loginguard/bus";
-import { silentLogger } from "@loginguard/observability";
+import { createTestKafkaBus } from "@loginguard/platform/testing";
 import { requireComponents } from "@loginguard/testing";
 import { startKafkaCluster } from "@loginguard/testing/kafka";
 import { describe, it } from "vitest";
@@ -14,16 +13,7 @@ if (missing.skip) {
 } else {
   relaySuite("the Kafka-protocol test cluster (3 brokers)", async () => {
     const cluster = await startKafkaCluster({ brokers: 3 });
-    const bus = createKafkaBus({
-      brokers: cluster.bootstrap,
-      clientId: "relay-test",
-      logger: silentLogger(),
-      sessionTimeoutMs: 3_000,
-      heartbeatIntervalMs: 300,
-      rebalanceTimeoutMs: 5_000,
-      maxWaitTimeMs: 50,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
-    });
+    const bus = createTestKafkaBus(cluster.bootstrap, "relay-test");
     return {
       bus,
       createTopic: (name, partitions) => cluster.createTopic(name, partitions),

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Bus, BusRecord, Subscription } from "@loginguard/bus";
+import { type Bus, type BusRecord, createKafkaBus, type Subscription } from "@loginguard/bus";
 import { silentLogger } from "@loginguard/observability";
 import { openPlatform, type Platform } from "./open-platform";
 
@@ -66,4 +66,21 @@ export async function openEmbeddedLog(topics: string[], label = "test"): Promise
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A Kafka Bus with the timing tests want on the Kafka-protocol test cluster: groups that
+ * rebalance in seconds, short fetch waits, patient retries while a broker is down.
+ */
+export function createTestKafkaBus(brokers: string[], clientId: string): Bus {
+  return createKafkaBus({
+    brokers,
+    clientId,
+    logger: silentLogger(),
+    sessionTimeoutMs: 3_000,
+    heartbeatIntervalMs: 300,
+    rebalanceTimeoutMs: 5_000,
+    maxWaitTimeMs: 50,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+  });
 }
