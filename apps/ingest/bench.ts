@@ -2,11 +2,11 @@
  * Ingest micro-benchmarks: `npx tsx --expose-gc bench.ts` from apps/ingest (or `node --expose-gc --import tsx bench.ts`).
  *
  * 1. Server time of `GET /v1/accounts/{id}/status` through the whole hono app (routing, key
- *    check, metrics middleware), without the socket: DESIGN.md asks well under 1 ms.
+ *    check, metrics middleware), without the socket: docs/ARCHITECTURE.md asks well under 1 ms.
  * 2. Memory per cached account status and per remembered eventId.
  * 3. Validation cost per login: the hand-written validator next to an equivalent zod schema.
  * 4. POST /v1/logins requests/s on the embedded event log (PGlite in a temp dir) next to a bare
- *    node:http server that only parses the body and writes it to the same log (DESIGN.md
+ *    node:http server that only parses the body and writes it to the same log (docs/ARCHITECTURE.md
  *    section 12: ingest at least 70% of it).
  *
  * Flags: --accounts N (status bench, default 100000), --seconds N per POST run (default 5), and

@@ -1,4 +1,4 @@
-// The ingest baseline (DESIGN.md section 12): a bare node:http server that only parses each
+// The ingest baseline (docs/ARCHITECTURE.md section 12): a bare node:http server that only parses each
 // body and writes one record per login to the event log (login.attempted), answering 202 once
 // the log acknowledged it. No key check, validation, dedupe, rate limit or metrics. The event
 // log as the ingest child gets it: Kafka with KAFKA_BROKERS, else embedded in DATA_DIR.

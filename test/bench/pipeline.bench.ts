@@ -1,4 +1,4 @@
-// The pipeline benchmark of DESIGN.md section 12:
+// The pipeline benchmark of docs/ARCHITECTURE.md section 12:
 //   npm run bench [-- --quick] [-- --mode embedded|distributed|both] [-- --logins N] [-- --seconds S]
 //                 [-- --trace] [-- --profile <service>]
 // For each mode, with the real services over real HTTP (a load generator in its own process):

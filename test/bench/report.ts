@@ -117,7 +117,7 @@ export function report(results: ModeResult[]): void {
 }
 
 function targets(results: ModeResult[]): void {
-  say(`targets (DESIGN.md section 12), after ${elapsedSeconds().toFixed(0)} s:`);
+  say(`targets (docs/ARCHITECTURE.md section 12), after ${elapsedSeconds().toFixed(0)} s:`);
   const mark = (ok: boolean) => (ok ? "met    " : "NOT met");
   const distributed = results.find((r) => r.mode === "distributed");
   const embedded = results.find((r) => r.mode === "embedded");

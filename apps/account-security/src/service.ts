@@ -49,7 +49,7 @@ export interface AccountSecurityService extends ServiceModule {
 }
 
 /**
- * account-security (DESIGN.md sections 2, 6, 7): the stage `login.recorded` ->
+ * account-security (docs/ARCHITECTURE.md sections 2, 6, 7): the stage `login.recorded` ->
  * `security.decided` (+ `account.changed`, `ip.flagged`), the account state it owns in schema
  * `account_security`, and the player and staff routes that change it.
  */

@@ -2,7 +2,7 @@ import { type LoginAttempted, newEventId } from "@loginguard/events";
 import { normalizeIp } from "@loginguard/geoip";
 import { isCanonicalUtc, parseRfc3339 } from "./rfc3339";
 
-/** Most logins in one `{"events": [...]}` request (DESIGN.md section 6). */
+/** Most logins in one `{"events": [...]}` request (docs/ARCHITECTURE.md section 6). */
 export const MAX_BATCH_LOGINS = 1000;
 /** `occurredAt` further ahead of the server clock than this is refused (clock or unit bugs). */
 export const MAX_FUTURE_SKEW_MS = 24 * 3600_000;
@@ -92,7 +92,7 @@ function hasControlCharacter(text: string): boolean {
  * Checks every login and builds its `login.attempted` data. All or nothing: one bad login and
  * the answer is the list of errors (at most MAX_REPORTED_ERRORS), no data.
  *
- * Decisions where DESIGN.md is silent: unknown fields are rejected (a typo such as
+ * Decisions where docs/ARCHITECTURE.md is silent: unknown fields are rejected (a typo such as
  * `failure_reason` would otherwise be dropped without a word); `null` counts as absent for the
  * optional fields; `ip` is published normalised (`::ffff:1.2.3.4` → `1.2.3.4`) so one address
  * has one spelling in every later count; `occurredAt` is published in UTC with millisecond

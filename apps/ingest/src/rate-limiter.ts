@@ -4,7 +4,7 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export interface RateLimiterOptions {
   /** Sustained events per second per key. */
   ratePerSecond: number;
-  /** Bucket size in seconds of the rate (DESIGN: 2 s worth). */
+  /** Bucket size in seconds of the rate (docs/ARCHITECTURE.md: 2 s worth). */
   burstSeconds: number;
   /** Clock in ms; tests pass their own. */
   now?: () => number;

@@ -31,7 +31,7 @@ export interface IngestService extends ServiceModule {
 }
 
 /**
- * HTTP ingest for game login servers (DESIGN.md section 6): `POST /v1/logins` publishes to
+ * HTTP ingest for game login servers (docs/ARCHITECTURE.md section 6): `POST /v1/logins` publishes to
  * `login.attempted`; `GET /v1/accounts/{id}/status` answers from a cache that `start()` fills
  * from `account.changed` and `ip.flagged`. Both need an ingest API key.
  */

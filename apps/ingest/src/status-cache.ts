@@ -22,7 +22,7 @@ export interface StatusCacheOptions {
 }
 
 /**
- * What `GET /v1/accounts/{id}/status` answers, kept in memory (DESIGN.md section 6: well under
+ * What `GET /v1/accounts/{id}/status` answers, kept in memory (docs/ARCHITECTURE.md section 6: well under
  * a millisecond, never a database).
  *
  * Only accounts whose state differs from the default (locked, or with country lists or a

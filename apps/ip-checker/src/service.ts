@@ -20,7 +20,7 @@ export interface IpCheckerService extends ServiceModule {
 }
 
 /**
- * Stage `login.attempted` -> `login.located` (DESIGN.md section 2). `start()` opens the GeoIP
+ * Stage `login.attempted` -> `login.located` (docs/ARCHITECTURE.md section 2). `start()` opens the GeoIP
  * database (GEOIP_DB, or the CC0 default; reloaded when the file changes) and starts the stage;
  * `stop()` drains the stage and closes the database it opened.
  */

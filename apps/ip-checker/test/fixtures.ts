@@ -5,8 +5,8 @@ import type { LoginAttempted } from "@loginguard/events";
 /** The repository's root, from this file's place in it. */
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** MaxMind's MIT-licensed test databases, kept next to the repository (DESIGN.md section 11). */
-export const GEOIP_TEST_DIR = `${REPO_ROOT}../shared/geoip-test`;
+/** MaxMind's MIT-licensed test databases, kept in the repository (libs/geoip/test/maxmind). */
+export const GEOIP_TEST_DIR = `${REPO_ROOT}libs/geoip/test/maxmind`;
 export const GEOIP2_COUNTRY_TEST = `${GEOIP_TEST_DIR}/GeoIP2-Country-Test.mmdb`;
 export const GEOLITE2_COUNTRY_TEST = `${GEOIP_TEST_DIR}/GeoLite2-Country-Test.mmdb`;
 export const GEOIP2_CITY_TEST = `${GEOIP_TEST_DIR}/GeoIP2-City-Test.mmdb`;

@@ -37,7 +37,7 @@ export function decodeCursor(text: string): HistoryCursor {
   return { occurredAt, eventId };
 }
 
-/** Default and largest page sizes (DESIGN.md section 6). */
+/** Default and largest page sizes (docs/ARCHITECTURE.md section 6). */
 export const PAGE_LIMITS = { default: 20, max: 100 } as const;
 
 /** The `limit` query parameter: default 20, an integer 1..100, else a 400 problem. */

@@ -92,7 +92,7 @@ interface StoredPartRow {
 }
 
 /**
- * The history context of logins about to be recorded together (DESIGN.md section 2,
+ * The history context of logins about to be recorded together (docs/ARCHITECTURE.md section 2,
  * `login.recorded`), from the stored lines plus the other logins of the chunk:
  * - `previousSuccess`: the account's last successful login before this one (any age);
  * - `countriesSeen`: countries of the account's successful logins in the last `historyWindowDays`

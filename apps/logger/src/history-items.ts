@@ -22,7 +22,7 @@ export interface NotificationItem {
   at: string;
 }
 
-/** One line of a history as players see it (DESIGN.md section 6). */
+/** One line of a history as players see it (docs/ARCHITECTURE.md section 6). */
 export interface HistoryItem {
   eventId: string;
   occurredAt: string;

@@ -31,7 +31,7 @@ export function toMillisecondIso(time: string): string {
 /**
  * The history line of a located login. The IP kept is the normalized one (IPv4-mapped IPv6 as
  * IPv4), so one address is counted once across its spellings. A country is only kept for a public
- * address: private, reserved and unknown addresses never count as a country (DESIGN.md section 7).
+ * address: private, reserved and unknown addresses never count as a country (docs/ARCHITECTURE.md section 7).
  */
 export function loginRowOf(event: CloudEvent<string, LoginLocated>): NewLoginRow {
   const login = event.data;

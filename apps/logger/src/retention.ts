@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 const DEFAULT_BATCH = 5000;
 
 /**
- * Applies the privacy rules of DESIGN.md section 9 as of `now`: full IPs of logins that occurred
+ * Applies the privacy rules of docs/ARCHITECTURE.md section 9 as of `now`: full IPs of logins that occurred
  * more than `ipRetentionDays` ago are dropped (the masked form stays), and lines older than
  * `historyRetentionDays` are deleted with their decisions and delivery results. Idempotent; safe
  * to run on several replicas at once.

@@ -25,7 +25,7 @@ export const PLAYER_HISTORY_PATH = "/v1/me/logins";
 export const STAFF_HISTORY_PATH = "/v1/accounts/:accountId/logins";
 
 /**
- * The history API (DESIGN.md section 6): `GET /v1/me/logins` for the player signed in (their own
+ * The history API (docs/ARCHITECTURE.md section 6): `GET /v1/me/logins` for the player signed in (their own
  * account, the only one a player can reach) and `GET /v1/accounts/{accountId}/logins` for staff.
  * Middleware is scoped to these two paths, so mounting at the root touches no other route.
  */

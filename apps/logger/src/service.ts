@@ -28,7 +28,7 @@ export interface LoggerService extends ServiceModule {
 }
 
 /**
- * The logger (DESIGN.md sections 2 and 6): owns the login history. `start()` brings its schema up
+ * The logger (docs/ARCHITECTURE.md sections 2 and 6): owns the login history. `start()` brings its schema up
  * to date, then runs two stages — `logger` (login.located -> login.recorded, with history
  * context) and `logger-outcomes` (security.decided and action.completed onto the history lines) —
  * and the retention job. `routes` serves the players' and staff's history API.

@@ -43,7 +43,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 const SESSION_RECORDS_KEPT_MS = 30 * 86_400_000;
 
 /**
- * The portal (DESIGN.md section 6, "Players" and "Support staff"): the player's history page with
+ * The portal (docs/ARCHITECTURE.md section 6, "Players" and "Support staff"): the player's history page with
  * self-service unlock, the support console, staff accounts and sessions (schema `portal`), and a
  * consumer of `security.decided` and `account.changed` for the console's overview. The pages
  * call the other services' JSON APIs on the same origin with the player's or staff's cookie.

@@ -28,7 +28,7 @@ export interface RelayService extends ServiceModule {
 }
 
 /**
- * HTTP stages from config (DESIGN.md section 8). `start()` reads every `*.json` of
+ * HTTP stages from config (docs/ARCHITECTURE.md section 8). `start()` reads every `*.json` of
  * RELAY_ROUTES_DIR, starts one stage per valid route (consumer group `relay-<name>`) and follows
  * the directory; `stop()` stops following it and drains every route. `routes` serves
  * `POST /v1/admin/topics/apply` (how `loginguard topics apply` reaches a running embedded

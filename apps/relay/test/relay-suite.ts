@@ -40,7 +40,7 @@ const echo = (r: ReceivedRequest) => ({
 });
 
 /**
- * The relay's promises (DESIGN.md section 8), run against one event-log driver: answers published
+ * The relay's promises (docs/ARCHITECTURE.md section 8), run against one event-log driver: answers published
  * with the input's key and correlation id under a new deterministic id, 204 publishes nothing,
  * nothing lost or reordered while the endpoint is down, 4xx dead-lettered with the body, the
  * route's concurrency and timeout, the `types` filter, and routes reloaded from their directory.

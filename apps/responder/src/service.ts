@@ -62,7 +62,7 @@ export function createResponderDeps(options: {
 }
 
 /**
- * The responder (DESIGN.md sections 2, 6, 7): carries out decisions (game-server webhooks, email,
+ * The responder (docs/ARCHITECTURE.md sections 2, 6, 7): carries out decisions (game-server webhooks, email,
  * SMS, in-game messages with fallback), sends requested notifications, announces unlocks, and
  * serves the contact directory and the outbox. `start()` migrates the `responder` schema and
  * starts its three stages; `stop()` drains them.

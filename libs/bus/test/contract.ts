@@ -50,7 +50,7 @@ const numberOf = (r: BusRecord) => Number(r.headers.n);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The promises every event-log driver keeps (DESIGN.md section 4), run against a driver through
+ * The promises every event-log driver keeps (docs/ARCHITECTURE.md section 4), run against a driver through
  * `harness`: per-key order, groups sharing partitions, committed offsets across restarts,
  * at-least-once redelivery, and — through the stage runtime — dead letters and retries in order.
  */

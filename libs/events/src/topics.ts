@@ -1,4 +1,4 @@
-/** Every topic of the pipeline (DESIGN.md section 2). The record key is always the accountId. */
+/** Every topic of the pipeline (docs/ARCHITECTURE.md section 2). The record key is always the accountId. */
 export const TOPICS = {
   loginAttempted: "login.attempted",
   loginLocated: "login.located",

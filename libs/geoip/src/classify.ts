@@ -2,7 +2,7 @@ import { parseIPv4, parseIPv6 } from "./address";
 import { type ParsedIp, parseIp } from "./normalize";
 
 /**
- * What kind of address a login came from (DESIGN section 2, `login.located`):
+ * What kind of address a login came from (docs/ARCHITECTURE.md section 2, `login.located`):
  *
  * - `public`: globally reachable; the only class that is ever given a country.
  * - `private`: not globally reachable but used for real traffic inside a network the player or

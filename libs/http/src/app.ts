@@ -12,7 +12,7 @@ export interface AppOptions {
   /** Service name for metrics and logs. */
   service: string;
   logger: Logger;
-  /** Request body limit in bytes; default 1 MiB (DESIGN.md section 6). */
+  /** Request body limit in bytes; default 1 MiB (docs/ARCHITECTURE.md section 6). */
   maxBodyBytes?: number;
 }
 

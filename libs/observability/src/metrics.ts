@@ -30,7 +30,7 @@ function gauge<L extends string>(name: string, help: string, labelNames: readonl
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** The metrics DESIGN.md section 9 asks of every service. */
+/** The metrics docs/ARCHITECTURE.md section 9 asks of every service. */
 export const metrics = {
   stageRecordsIn: counter("loginguard_stage_records_in_total", "Records consumed by a stage", [
     "stage",

@@ -1,7 +1,7 @@
 import { envFields, parseEnv } from "@loginguard/config";
 import { z } from "zod";
 
-/** Variables every loginguard process reads (DESIGN.md section 6, "Every service"). */
+/** Variables every loginguard process reads (docs/ARCHITECTURE.md section 6, "Every service"). */
 export const platformEnvSchema = z.object({
   /** HTTP port. Default 8080 (embedded: everything on it; distributed: this app's API). */
   PORT: envFields.port(8080),

@@ -45,7 +45,7 @@ export interface Platform {
 }
 
 /**
- * Opens what a process runs on (DESIGN.md section 4): Kafka + PostgreSQL when KAFKA_BROKERS is
+ * Opens what a process runs on (docs/ARCHITECTURE.md section 4): Kafka + PostgreSQL when KAFKA_BROKERS is
  * set, else the embedded log on PGlite (or on PostgreSQL when DATABASE_URL is set).
  */
 export async function openPlatform(options: PlatformOptions): Promise<Platform> {

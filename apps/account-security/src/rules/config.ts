@@ -13,7 +13,7 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha
 const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
 
-/** Every rule's settings with their defaults (DESIGN.md section 7). */
+/** Every rule's settings with their defaults (docs/ARCHITECTURE.md section 7). */
 export const RuleSettingsSchema = z.object({
   new_country: z.object({ mode: mode.default("enforce") }).default({ mode: "enforce" }),
   impossible_travel: z

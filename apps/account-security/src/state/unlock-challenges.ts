@@ -3,7 +3,7 @@ import type { Database, SqlClient } from "@loginguard/db";
 import type { Channel } from "@loginguard/events";
 import { SCHEMA } from "./migrations";
 
-/** Limits of the self-service unlock (DESIGN.md section 6). */
+/** Limits of the self-service unlock (docs/ARCHITECTURE.md section 6). */
 export interface UnlockPolicy {
   /** A code expires this long after it was sent. */
   codeTtlMinutes: number;

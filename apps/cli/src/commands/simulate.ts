@@ -4,7 +4,7 @@ import { runSimulation } from "../simulate/run";
 import type { CommandIo } from "./topics";
 
 /**
- * `loginguard simulate` (DESIGN.md section 9): realistic traffic against a running instance over
+ * `loginguard simulate` (docs/ARCHITECTURE.md section 9): realistic traffic against a running instance over
  * HTTP, acting as the game server that receives its webhooks. Returns the exit code: 0 every
  * login accepted and every expectation met, 1 otherwise or when the run could not start, 2 bad usage.
  */

@@ -61,7 +61,7 @@ interface ApplyRequest {
 }
 
 /**
- * `loginguard topics ...` (DESIGN.md sections 8 and 9). Returns the exit code: 0 done, 1 failed,
+ * `loginguard topics ...` (docs/ARCHITECTURE.md sections 8 and 9). Returns the exit code: 0 done, 1 failed,
  * 2 bad usage. The CLI's main dispatches `topics <args>` here.
  */
 export async function topicsCommand(args: string[], io: CommandIo = {}): Promise<number> {
@@ -140,7 +140,7 @@ function parseTopicsArgs(args: string[]): { dryRun: boolean; file?: string; url?
 }
 
 /**
- * Embedded mode: only one process may open the data directory (DESIGN.md sections 4 and 9). When
+ * Embedded mode: only one process may open the data directory (docs/ARCHITECTURE.md sections 4 and 9). When
  * a live process holds it, the running instance applies the file through its admin API; when
  * nobody does, this process opens it. With DATABASE_URL (the embedded log on PostgreSQL) there is
  * no directory lock, and a running instance keeps the topics in memory: ask it first.

@@ -87,7 +87,7 @@ export class InstanceClient {
   }
 }
 
-/** The status answer as game servers read it (DESIGN.md section 6). */
+/** The status answer as game servers read it (docs/ARCHITECTURE.md section 6). */
 export interface AccountStatus {
   locked: boolean;
   lockedAt?: string | null;

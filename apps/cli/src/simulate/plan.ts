@@ -17,7 +17,7 @@ export const DEFAULT_MIX: ScenarioMix = {
   credential_stuffing: 0.06,
 };
 
-/** Failed logins in one failure burst on one account (DESIGN.md: 30 failures, notify). */
+/** Failed logins in one failure burst on one account (docs/ARCHITECTURE.md: 30 failures, notify). */
 export const BURST_FAILURES = 30;
 /** Accounts one credential-stuffing address fails on before it gets one in. */
 export const STUFFED_ACCOUNTS = 50;

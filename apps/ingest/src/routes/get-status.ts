@@ -7,7 +7,7 @@ const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-
 
 /**
  * `GET /v1/accounts/{accountId}/status[?ip=]`: answered from the in-memory cache only, so a
- * login server can call it on every login (DESIGN.md section 6).
+ * login server can call it on every login (docs/ARCHITECTURE.md section 6).
  */
 export function getStatus(cache: StatusCache) {
   return (c: Context): Response => {

@@ -30,7 +30,7 @@ class PublishTimeout extends Error {
 }
 
 /**
- * `POST /v1/logins` (DESIGN.md section 6): authenticate (middleware), parse, count events
+ * `POST /v1/logins` (docs/ARCHITECTURE.md section 6): authenticate (middleware), parse, count events
  * against the key's rate, validate all or nothing, skip ids accepted recently, publish the rest
  * in ONE `bus.publish`, and answer 202 only once it resolved.
  */

@@ -1,6 +1,6 @@
 /**
  * The JSON the pages read from the other services, as far as the pages use it. The HTTP API is
- * the contract (DESIGN.md section 6), so these are written against it, not imported from the apps.
+ * the contract (docs/ARCHITECTURE.md section 6), so these are written against it, not imported from the apps.
  */
 
 export type Action = "notify" | "kick" | "block" | "lock";

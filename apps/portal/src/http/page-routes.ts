@@ -58,7 +58,7 @@ function requireSameOrigin(c: Context): void {
 }
 
 /**
- * The portal's pages (DESIGN.md section 6): the player's `/me` with its sign-in through
+ * The portal's pages (docs/ARCHITECTURE.md section 6): the player's `/me` with its sign-in through
  * `/auth/player?token=` (and `/dev/sign-in` outside production), the support console under
  * `/console`, and their bundled scripts and stylesheet under `/portal/assets/`.
  */

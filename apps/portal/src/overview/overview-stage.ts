@@ -32,7 +32,7 @@ export function lockFact(event: LoginGuardEvent<typeof EVENT_TYPES.accountChange
 }
 
 /**
- * The portal's consumer (DESIGN.md section 2: a new consumer joins by subscribing): reads
+ * The portal's consumer (docs/ARCHITECTURE.md section 2: a new consumer joins by subscribing): reads
  * `security.decided` and `account.changed` and keeps what the console's overview shows. One
  * transaction per batch; lock changes are applied in the order of each account's events.
  */

@@ -28,7 +28,7 @@ function checkTime(time: string | undefined): string | undefined {
 }
 
 /**
- * Reads a 2xx answer with a body (DESIGN.md section 8). Two CloudEvents HTTP formats:
+ * Reads a 2xx answer with a body (docs/ARCHITECTURE.md section 8). Two CloudEvents HTTP formats:
  *
  * - binary mode: `content-type: application/json` and a `ce-type` header; the body is `data`;
  *   `ce-source` and `ce-time` are optional;

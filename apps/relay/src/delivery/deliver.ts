@@ -21,7 +21,7 @@ export interface DeliveryOptions {
 
 /**
  * POSTs one event to the route's endpoint with the CloudEvents HTTP binding (binary mode) and
- * says what came back (DESIGN.md section 8):
+ * says what came back (docs/ARCHITECTURE.md section 8):
  *
  * - 2xx: in stream mode the answer to publish, or undefined for `204` or an empty body; in sink
  *   mode always undefined;

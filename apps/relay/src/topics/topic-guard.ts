@@ -14,7 +14,7 @@ export function relayTopicSpecs(file: TopicsFile | undefined, topic: string): To
 }
 
 /**
- * Makes sure a topic exists before first use ("created on first use", DESIGN.md section 8): a
+ * Makes sure a topic exists before first use ("created on first use", docs/ARCHITECTURE.md section 8): a
  * route's output before the first answer is published, its input before it subscribes. Once per
  * route run. Only missing topics are passed to
  * `ensureTopics`, so an existing topic is never grown to the defaults. A failure is retryable:

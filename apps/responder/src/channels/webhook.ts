@@ -4,7 +4,7 @@ import { deriveEventId } from "@loginguard/events";
 import type { WebhookConfig } from "../env";
 import type { Sent } from "./types";
 
-/** The webhook types game servers receive (DESIGN.md section 6). */
+/** The webhook types game servers receive (docs/ARCHITECTURE.md section 6). */
 export const WEBHOOK_TYPES = [
   "player.kick",
   "player.message",

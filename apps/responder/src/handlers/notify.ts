@@ -5,7 +5,7 @@ import type { Contact, DeliveryResult } from "../types";
 import { type DeliveryLog, sentOrRejected, skipped } from "./delivery-log";
 import type { ResponderDeps } from "./deps";
 
-/** The fallback order when an event names none (DESIGN.md section 7). */
+/** The fallback order when an event names none (docs/ARCHITECTURE.md section 7). */
 export const DEFAULT_CHANNELS: readonly Channel[] = ["email", "sms", "in_game"];
 
 export interface Notification {

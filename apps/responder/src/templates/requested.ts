@@ -5,7 +5,7 @@ import { renderAccountUnlocked } from "./account-unlocked";
 import type { RenderedMessage, TemplateContext } from "./types";
 import { renderUnlockCode } from "./unlock-code";
 
-/** How long an unlock code lives when the request does not say (DESIGN.md: 10 minutes). */
+/** How long an unlock code lives when the request does not say (docs/ARCHITECTURE.md: 10 minutes). */
 export const DEFAULT_CODE_TTL_MINUTES = 10;
 
 /** When a requested message stops being worth sending (unlock codes expire); null: never. */

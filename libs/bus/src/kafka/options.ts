@@ -1,6 +1,6 @@
 import type { Logger } from "@loginguard/observability";
 
-/** Defaults for topics that `ensureTopics` creates (DESIGN.md section 5, production settings). */
+/** Defaults for topics that `ensureTopics` creates (docs/ARCHITECTURE.md section 5, production settings). */
 export interface KafkaTopicDefaults {
   /** Used when a spec asks for 0 partitions. Default 12. */
   partitions: number;

@@ -30,7 +30,7 @@ class StageStopping extends LoginGuardError {
 const HEARTBEAT_SLICE_MS = 1000;
 
 /**
- * Turns a handler into a running stage (DESIGN.md section 5): subscribe in a consumer group named
+ * Turns a handler into a running stage (docs/ARCHITECTURE.md section 5): subscribe in a consumer group named
  * after the stage, decode and validate, call the handler, publish its output (and dead letters),
  * then let the driver commit. Retryable failures are retried with backoff in place, so nothing
  * is skipped and no key is reordered; the rest goes to `<topic>.dlq` and the partition moves on.
