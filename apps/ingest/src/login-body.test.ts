@@ -84,7 +84,6 @@ describe("validateLogins", () => {
       { index: 2, path: "result", message: 'must be "success" or "failure"' },
       { index: 3, path: "extra", message: "is not a field of a login" },
       { index: 3, path: "sessionId", message: "must be a string" },
-      { index: 3, path: "userAgent", message: "must be at most 512 characters" },
       { index: 4, path: "", message: "must be a login object" },
       { index: 5, path: "eventId", message: "must not contain control characters" },
       { index: 5, path: "occurredAt", message: "is more than 365 days in the past" },
@@ -92,6 +91,41 @@ describe("validateLogins", () => {
       { index: 6, path: "ip", message: "is required" },
       { index: 6, path: "result", message: "is required" },
     ]);
+  });
+
+  it("refuses identifiers with control characters or invalid UTF-8, naming the field", () => {
+    for (const [field, value, message] of [
+      ["accountId", "p\u0000", "must not contain control characters"],
+      ["sessionId", "s\r\nSet-Cookie: x", "must not contain control characters"],
+      ["gameId", "g\u0085", "must not contain control characters"],
+      ["serverId", "\ud800", "must be valid UTF-8 (no lone surrogates, no U+FFFD)"],
+      ["eventId", "e\ufffd", "must be valid UTF-8 (no lone surrogates, no U+FFFD)"],
+    ] as const) {
+      const result = validateLogins([{ ...good, [field]: value }], context);
+      expect(result.ok, field).toBe(false);
+      if (!result.ok) expect(result.errors).toEqual([{ index: 0, path: field, message }]);
+    }
+  });
+
+  it("keeps free text cleaned and capped instead of refusing the login (never a reason to lose it)", () => {
+    const result = validateLogins(
+      [
+        {
+          ...good,
+          userAgent: `Evil\u0000Agent\r\n<script>${"x".repeat(100_000)}`,
+          deviceId: "dev\ud800ice",
+          failureReason: "bad\tpassword",
+        },
+      ],
+      context,
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const [login] = result.logins;
+    expect(login?.userAgent).toHaveLength(512);
+    expect(login?.userAgent?.startsWith("EvilAgent<script>xxx")).toBe(true);
+    expect(login?.deviceId).toBe("dev\ufffdice");
+    expect(login?.failureReason).toBe("badpassword");
+    expect(LoginAttemptedSchema.parse(login)).toEqual(login);
   });
 
   it("refuses unparseable times and addresses with a message, not an exception", () => {

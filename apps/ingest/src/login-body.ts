@@ -1,5 +1,12 @@
-import { type LoginAttempted, newEventId } from "@loginguard/events";
+import {
+  cleanFreeText,
+  IDENTIFIER_MESSAGES,
+  identifierProblem,
+  type LoginAttempted,
+  newEventId,
+} from "@loginguard/events";
 import { normalizeIp } from "@loginguard/geoip";
+import { metrics } from "@loginguard/observability";
 import { isCanonicalUtc, parseRfc3339 } from "./rfc3339";
 
 /** Most logins in one `{"events": [...]}` request (docs/ARCHITECTURE.md section 6). */
@@ -57,17 +64,14 @@ export type LoginValidation =
   | { ok: true; logins: LoginAttempted[] }
   | { ok: false; errors: LoginItemError[]; invalidItems: number; totalErrors: number };
 
-type Optional = "failureReason" | "gameId" | "serverId" | "sessionId" | "deviceId" | "userAgent";
+/** Identifiers a game server generates: refused with control characters or invalid UTF-8. */
+type OptionalId = "gameId" | "serverId" | "sessionId";
+/** Free text (from the game client or for people): cleaned and capped, never refused for its content. */
+type FreeText = "failureReason" | "deviceId" | "userAgent";
 
 /** Longest text of each optional field (LoginAttemptedSchema). */
-const OPTIONAL_LIMITS: Readonly<Record<Optional, number>> = {
-  failureReason: 128,
-  gameId: 128,
-  serverId: 128,
-  sessionId: 256,
-  deviceId: 256,
-  userAgent: 512,
-};
+const ID_LIMITS: Readonly<Record<OptionalId, number>> = { gameId: 128, serverId: 128, sessionId: 256 };
+const TEXT_LIMITS: Readonly<Record<FreeText, number>> = { failureReason: 128, deviceId: 256, userAgent: 512 };
 
 const KNOWN_FIELDS = new Set([
   "eventId",
@@ -75,18 +79,11 @@ const KNOWN_FIELDS = new Set([
   "occurredAt",
   "ip",
   "result",
-  ...Object.keys(OPTIONAL_LIMITS),
+  ...Object.keys(ID_LIMITS),
+  ...Object.keys(TEXT_LIMITS),
 ]);
-const OPTIONAL_FIELDS = Object.keys(OPTIONAL_LIMITS) as Optional[];
-
-/** Whether `text` has a C0 control or DEL: they break logs, URLs and record keys. */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
+const ID_FIELDS = Object.keys(ID_LIMITS) as OptionalId[];
+const TEXT_FIELDS = Object.keys(TEXT_LIMITS) as FreeText[];
 
 /**
  * Checks every login and builds its `login.attempted` data. All or nothing: one bad login and
@@ -170,7 +167,12 @@ function validateLogin(
   return checkOptionals(fields, index, report, login) ? login : undefined;
 }
 
-/** Checks the optional text fields and copies the present ones into `login`; false on errors. */
+/**
+ * Checks the optional fields and copies the present ones into `login`; false on errors.
+ * Identifiers are refused like accountId. Free text is cleaned (control characters removed,
+ * lone surrogates replaced, cut to its cap) and the cleaning counted in
+ * `loginguard_text_cleaned_total`: a user agent is never a reason to lose a security event.
+ */
 function checkOptionals(
   fields: Record<string, unknown>,
   index: number,
@@ -178,27 +180,42 @@ function checkOptionals(
   login?: LoginAttempted,
 ): boolean {
   let ok = true;
-  for (const name of OPTIONAL_FIELDS) {
+  for (const name of ID_FIELDS) {
     const value = fields[name];
     if (value === undefined || value === null) continue;
-    const max = OPTIONAL_LIMITS[name];
+    const id = identifier(value, index, name, report, ID_LIMITS[name]);
+    if (id === undefined) ok = false;
+    else if (login) login[name] = id;
+  }
+  for (const name of TEXT_FIELDS) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
     if (typeof value !== "string") {
       report(index, name, "must be a string");
       ok = false;
-    } else if (value.length > max) {
-      report(index, name, `must be at most ${max} characters`);
-      ok = false;
     } else if (login) {
-      login[name] = value;
+      const cleaned = cleanFreeText(value, TEXT_LIMITS[name]);
+      if (cleaned.control) metrics.textCleaned.inc({ service: "ingest", field: name, kind: "control" });
+      if (cleaned.invalidUtf8)
+        metrics.textCleaned.inc({ service: "ingest", field: name, kind: "invalid_utf8" });
+      if (cleaned.truncated) metrics.textCleaned.inc({ service: "ingest", field: name, kind: "truncated" });
+      login[name] = cleaned.text;
     }
   }
   return ok;
 }
 
-function identifier(value: unknown, index: number, path: string, report: Report): string | undefined {
+function identifier(
+  value: unknown,
+  index: number,
+  path: string,
+  report: Report,
+  max = 128,
+): string | undefined {
   if (typeof value !== "string") return report(index, path, "must be a string");
-  if (value.length === 0 || value.length > 128) return report(index, path, "must be 1 to 128 characters");
-  if (hasControlCharacter(value)) return report(index, path, "must not contain control characters");
+  if (value.length === 0 || value.length > max) return report(index, path, `must be 1 to ${max} characters`);
+  const problem = identifierProblem(value);
+  if (problem) return report(index, path, IDENTIFIER_MESSAGES[problem]);
   return value;
 }
 

@@ -1,5 +1,6 @@
 export * from "./codec";
 export * from "./ids";
 export * from "./schemas";
+export * from "./text";
 export * from "./topics";
 export * from "./types";

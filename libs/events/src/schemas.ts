@@ -1,6 +1,9 @@
 import { z } from "zod";
+import { freeTextSchema, identifierSchema } from "./text";
 
-const accountId = z.string().min(1).max(128);
+/** Identifiers are refused with control characters or invalid UTF-8; free text is cleaned (./text.ts). */
+const accountId = identifierSchema(128);
+const optionalId = (max: number) => identifierSchema(max).optional();
 const isoTime = z.iso.datetime({ offset: true });
 const country = z
   .string()
@@ -9,17 +12,20 @@ const country = z
 
 /** A login attempt as the game server reported it (topic `login.attempted`). */
 export const LoginAttemptedSchema = z.object({
-  eventId: z.string().min(1).max(128),
+  eventId: identifierSchema(128),
   accountId,
   occurredAt: isoTime,
   ip: z.string().min(1).max(64),
   result: z.enum(["success", "failure"]),
-  failureReason: z.string().max(128).optional(),
-  gameId: z.string().max(128).optional(),
-  serverId: z.string().max(128).optional(),
-  sessionId: z.string().max(256).optional(),
-  deviceId: z.string().max(256).optional(),
-  userAgent: z.string().max(512).optional(),
+  /** Free text: cleaned and capped, never a reason to refuse the login. */
+  failureReason: freeTextSchema(128).optional(),
+  gameId: optionalId(128),
+  serverId: optionalId(128),
+  sessionId: optionalId(256),
+  /** Free text from the game client: cleaned and capped. */
+  deviceId: freeTextSchema(256).optional(),
+  /** Free text from the game client: cleaned and capped. */
+  userAgent: freeTextSchema(512).optional(),
   /** When ingest stored it. */
   receivedAt: isoTime,
   /** The ingest API key's name (never the key). */

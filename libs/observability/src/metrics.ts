@@ -65,6 +65,21 @@ export const metrics = {
     ["service", "method", "route", "status"],
     LATENCY_BUCKETS,
   ),
+  textCleaned: counter(
+    "loginguard_text_cleaned_total",
+    "Free-text fields kept with control characters removed, invalid UTF-8 replaced or length capped",
+    ["service", "field", "kind"],
+  ),
+  loginsDegraded: counter(
+    "loginguard_logins_degraded_total",
+    "Logins a stage could not store as they were and passed on degraded (decided on what is known)",
+    ["stage", "code"],
+  ),
+  loginsStuck: counter(
+    "loginguard_logins_stuck_total",
+    "Logins a stage could not handle at all: dead-lettered as stuck before their decision (alert on any)",
+    ["stage", "code"],
+  ),
   notifications: counter("loginguard_notifications_total", "Notifications by channel and outcome", [
     "channel",
     "outcome",
