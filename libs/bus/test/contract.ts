@@ -1,4 +1,4 @@
-import { retryableError } from "@loginguard/errors";
+import { permanentError, retryableError } from "@loginguard/errors";
 import { dlqTopicOf, EVENT_TYPES, encodeEvent, newEventId, TOPICS } from "@loginguard/events";
 import { silentLogger } from "@loginguard/observability";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -358,6 +358,94 @@ export function busContract(driver: string, makeHarness: () => Promise<BusHarnes
         ]);
         // Output ids derive from input ids: the correlation id travels.
         expect(out.seen[0]!.headers.ce_correlationid).toBe("corr-1");
+      });
+
+      /** A stage on a fresh input topic, its output and dead letters collected. */
+      async function stageRig() {
+        const input = await freshTopic(1);
+        const output = await freshTopic(1);
+        await harness.createTopic(dlqTopicOf(input), 1);
+        const out = collector();
+        const dlq = collector();
+        open.push(
+          await bus.subscribe({
+            group: `${output}-r`,
+            topics: [output],
+            handleBatch: async (x) => out.add(x.records),
+          }),
+        );
+        open.push(
+          await bus.subscribe({
+            group: `${input}-d`,
+            topics: [dlqTopicOf(input)],
+            handleBatch: async (x) => dlq.add(x.records),
+          }),
+        );
+        return { input, output, out, dlq };
+      }
+      const eventIdOf = (r: BusRecord) => JSON.parse(r.value!.toString()).eventId;
+
+      it("dead-letters what a programming error breaks (wrong result count, output failing its schema) and moves on", async () => {
+        const { input, output, out, dlq } = await stageRig();
+        const stage = await startStage(bus, {
+          name: `${input}-stage`,
+          input,
+          accepts: [EVENT_TYPES.loginAttempted],
+          logger: silentLogger(),
+          retry: { initialMs: 5, maxMs: 20 },
+          async handleBatch(events) {
+            // e-2 makes the handler drop a result; e-3 yields an output its schema refuses.
+            if (events.some((e) => e.data.eventId === "e-2")) return events.slice(1).map(() => undefined);
+            return events.map((event) =>
+              deriveEmit(`${input}-stage`, event, output, EVENT_TYPES.loginAttempted, {
+                ...event.data,
+                ...(event.data.eventId === "e-3" ? { result: "maybe" as "success" } : {}),
+              }),
+            );
+          },
+        });
+        await bus.publish([1, 2, 3, 4].map((n) => ({ topic: input, ...login("acc", n) })));
+        await out.until(() => out.seen.length >= 2);
+        await dlq.until(() => dlq.seen.length >= 2);
+        await stage.stop();
+        expect(out.seen.map(eventIdOf)).toEqual(["e-1", "e-4"]);
+        const codes = Object.fromEntries(dlq.seen.map((r) => [eventIdOf(r), r.headers[DLQ_HEADERS.code]]));
+        expect(codes).toEqual({ "e-2": "handler_result_count", "e-3": "invalid_output" });
+        expect(dlq.seen.find((r) => eventIdOf(r) === "e-3")!.headers[DLQ_HEADERS.error]).toMatch(/result/);
+      });
+
+      it("passes on degraded what the handler gave up on; dead-letters it as stuck when that fails too", async () => {
+        const { input, output, out, dlq } = await stageRig();
+        const stage = await startStage(bus, {
+          name: `${input}-stage`,
+          input,
+          accepts: [EVENT_TYPES.loginAttempted],
+          logger: silentLogger(),
+          handle(event) {
+            if (event.data.eventId !== "e-1")
+              throw permanentError("cannot store this login", "storage_refused");
+            return deriveEmit(`${input}-stage`, event, output, EVENT_TYPES.loginAttempted, event.data);
+          },
+          degrade(event, error) {
+            expect((error as { code?: string }).code).toBe("storage_refused");
+            if (event.data.eventId === "e-3") throw permanentError("no way at all", "still_broken");
+            return deriveEmit(`${input}-stage`, event, output, EVENT_TYPES.loginAttempted, {
+              ...event.data,
+              failureReason: "degraded",
+            });
+          },
+        });
+        await bus.publish([1, 2, 3].map((n) => ({ topic: input, ...login("acc", n) })));
+        await out.until(() => out.seen.length >= 2);
+        await dlq.until(() => dlq.seen.length >= 1);
+        await stage.stop();
+        expect(out.seen.map((r) => JSON.parse(r.value!.toString()).failureReason ?? null)).toEqual([
+          null,
+          "degraded",
+        ]);
+        expect(dlq.seen.map(eventIdOf)).toEqual(["e-3"]);
+        expect(dlq.seen[0]!.headers[DLQ_HEADERS.code]).toBe("stuck");
+        expect(dlq.seen[0]!.headers[DLQ_HEADERS.error]).toMatch(/cannot store this login.*no way at all/);
       });
     });
 

@@ -1,10 +1,11 @@
-import { describeError, LoginGuardError, retryability } from "@loginguard/errors";
+import { describeError, LoginGuardError, permanentError, retryability } from "@loginguard/errors";
 import { type CloudEvent, decodeEvent, type EventType, encodeEvent } from "@loginguard/events";
 import { createLogger, metrics } from "@loginguard/observability";
 import type { BatchControl, Bus, BusRecord, OutgoingRecord, PartitionBatch } from "../bus";
 import { deadLetterOf } from "./dead-letter";
 import { RecentIds } from "./dedupe";
 import { InFlightLimiter } from "./limiter";
+import { checkOutputs, resultCountError } from "./outputs";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
 import type {
   CustomStageDefinition,
@@ -95,20 +96,23 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
     const ctx: StageContext = { stage: def.name, logger, signal: control.signal };
     if (def.handleBatch) {
       const handleBatch = def.handleBatch;
-      const all = await attempt(() => handleBatch(events, ctx), control);
-      if (all.ok) {
-        if (all.value.length !== events.length) {
-          throw new Error(
-            `stage ${def.name}: handleBatch returned ${all.value.length} results for ${events.length} events`,
-          );
-        }
-        return all.value.map((value) => ({ ok: true, value }));
-      }
+      // A wrong result count or an output failing its schema is the stage's bug, never worth a
+      // retry: it is a non-retryable error, so the record is isolated and dead-lettered with
+      // the reason instead of the partition retrying forever (issue 9 point 4).
+      const checked = async (batch: E[]): Promise<HandlerResult[]> => {
+        const results = await handleBatch(batch, ctx);
+        const got = Array.isArray(results) ? results.length : 0;
+        if (got !== batch.length) throw resultCountError(def.name, got, batch.length);
+        for (const result of results) checkOutputs(toList(result));
+        return results;
+      };
+      const all = await attempt(() => checked(events), control);
+      if (all.ok) return all.value.map((value) => ({ ok: true, value }));
       if (events.length === 1) return [all];
       // Isolate the record that fails so only it is dead-lettered.
       const outcomes: Attempt<HandlerResult>[] = [];
       for (const event of events) {
-        const one = await attempt(() => handleBatch([event], ctx), control);
+        const one = await attempt(() => checked([event]), control);
         outcomes.push(one.ok ? { ok: true, value: one.value[0] } : one);
       }
       return outcomes;
@@ -126,7 +130,11 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
       [...byKey.values()].map(async (indexes) => {
         for (const i of indexes) {
           const event = events[i]!;
-          outcomes[i] = await attempt(async () => handleOne(event, ctx), control);
+          outcomes[i] = await attempt(async () => {
+            const result = await handleOne(event, ctx);
+            checkOutputs(toList(result));
+            return result;
+          }, control);
         }
       }),
     );
@@ -143,6 +151,81 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
       logger.error({ err: describeError(result.error) }, "publish failed; the chunk will come again");
       throw result.error;
     }
+  }
+
+  /**
+   * For a record the handler gave up on: the stage's `degrade` (a login passed on with what is
+   * known, so it still reaches its decision), or the failure as it was. A `degrade` that fails
+   * too makes the record `stuck`: dead-lettered with both reasons and counted in
+   * `loginguard_logins_stuck_total` (docs/RELIABILITY.md).
+   */
+  async function degradeOrGiveUp(
+    event: E,
+    failed: Extract<Attempt<HandlerResult>, { ok: false }>,
+    control: BatchControl,
+  ): Promise<Attempt<HandlerResult>> {
+    const degrade = def.degrade;
+    if (!degrade) return failed;
+    const code = errorCode(failed.error);
+    const ctx: StageContext = { stage: def.name, logger, signal: control.signal };
+    const fallback = await attempt(async () => {
+      const result = await degrade(event, failed.error, ctx);
+      checkOutputs(toList(result));
+      return result;
+    }, control);
+    if (fallback.ok) {
+      metrics.loginsDegraded.inc({ stage: def.name, code });
+      logger.error(
+        { err: describeError(failed.error), ceId: event.id, correlationId: event.correlationId },
+        "handler gave up; passed on degraded",
+      );
+      return fallback;
+    }
+    metrics.loginsStuck.inc({ stage: def.name, code });
+    const error = permanentError(
+      `stuck: ${describeError(failed.error)}; degraded fallback failed too: ${describeError(fallback.error)}`,
+      "stuck",
+      { ceId: event.id, first: code },
+      failed.error,
+    );
+    return { ok: false, error, attempts: failed.attempts + fallback.attempts };
+  }
+
+  /**
+   * Publishes every input's outputs in one call. When the event log refuses that for good (a
+   * non-retryable error such as a record over its size limit), each input's outputs are tried
+   * alone and the inputs still refused are dead-lettered (`publish_rejected`) so the partition
+   * moves on; outages (retryable) keep the chunk coming again as before.
+   */
+  async function publishOutputs(
+    accepted: Array<{ record: BusRecord; event: E }>,
+    outs: OutgoingRecord[][],
+    dead: OutgoingRecord[],
+    control: BatchControl,
+  ): Promise<OutgoingRecord[]> {
+    const all = outs.flat();
+    try {
+      await publish(all, control);
+      return all;
+    } catch (error) {
+      if (retryability(error) !== false || error instanceof StageStopping) throw error;
+    }
+    const published: OutgoingRecord[] = [];
+    for (const [i, records] of outs.entries()) {
+      if (records.length === 0) continue;
+      const one = await attempt(() => bus.publish(records), control);
+      if (one.ok) published.push(...records);
+      else if (retryability(one.error) === false) {
+        const error = permanentError(
+          `publish refused: ${describeError(one.error)}`,
+          "publish_rejected",
+          {},
+          one.error,
+        );
+        dead.push(deadLetterOf(accepted[i]!.record, error, def.name, one.attempts));
+      } else throw one.error;
+    }
+    return published;
   }
 
   async function processChunk(records: BusRecord[], control: BatchControl): Promise<void> {
@@ -164,7 +247,7 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
       }
     }
 
-    const out: OutgoingRecord[] = [];
+    const outs: OutgoingRecord[][] = [];
     if (accepted.length > 0) {
       const timer = metrics.stageHandlerSeconds.startTimer({ stage: def.name });
       const outcomes = await handle(
@@ -172,22 +255,24 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
         control,
       );
       timer();
-      outcomes.forEach((outcome, i) => {
+      for (const [i, outcome] of outcomes.entries()) {
         const { record, event } = accepted[i]!;
-        if (outcome.ok) {
-          for (const emit of toList(outcome.value))
-            out.push({ topic: emit.topic, ...encodeEvent(emit.event) });
+        const settled = outcome.ok ? outcome : await degradeOrGiveUp(event, outcome, control);
+        if (settled.ok) {
+          outs.push(toList(settled.value).map((emit) => ({ topic: emit.topic, ...encodeEvent(emit.event) })));
         } else {
+          outs.push([]);
           logger.warn(
-            { err: describeError(outcome.error), ceId: event.id, correlationId: event.correlationId },
+            { err: describeError(settled.error), ceId: event.id, correlationId: event.correlationId },
             "dead-lettering event",
           );
-          dead.push(deadLetterOf(record, outcome.error, def.name, outcome.attempts));
+          dead.push(deadLetterOf(record, settled.error, def.name, settled.attempts));
         }
-      });
+      }
     }
 
-    await publish([...out, ...dead], control);
+    const out = await publishOutputs(accepted, outs, dead, control);
+    await publish(dead, control);
     for (const r of out) metrics.stageRecordsOut.inc({ stage: def.name, topic: r.topic });
     for (const r of dead) {
       metrics.stageDeadLettered.inc({
@@ -234,6 +319,11 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
       logger.info("stage stopped");
     },
   };
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unknown";
 }
 
 function toList(result: HandlerResult): Emit[] {

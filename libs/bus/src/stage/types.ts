@@ -35,6 +35,13 @@ export interface StageOptions<E extends CloudEvent> {
   input: string | readonly string[];
   handle?: (event: NoInfer<E>, ctx: StageContext) => Promise<HandlerResult> | HandlerResult;
   handleBatch?: (events: NoInfer<E>[], ctx: StageContext) => Promise<HandlerResult[]>;
+  /**
+   * Called for an event the handler gave up on (a non-retryable error, or out of attempts)
+   * instead of dead-lettering it; what it returns is published in the handler's place. Stages
+   * on the security path pass a login on degraded, so it still reaches its decision (issue 9
+   * point 1). When it fails too, the event is dead-lettered as `stuck`.
+   */
+  degrade?: (event: NoInfer<E>, error: unknown, ctx: StageContext) => Promise<HandlerResult> | HandlerResult;
   /** Records in flight across partitions (backpressure); changeable with `setMaxInFlight`. Default 500. */
   maxInFlight?: number;
   retry?: Partial<RetryPolicy>;
