@@ -89,6 +89,11 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     rules: config.rules,
     clock,
   });
+  // The fallback for a login the decider could not store: decided without keeping it for answers.
+  const decideUnkept = createLoginDecider(
+    { db, accounts, decisions, recentLogins, ipFlags, rules: config.rules, clock },
+    { keepLogins: false },
+  );
 
   const routes = new Hono();
   const authed = routes as unknown as Hono<{ Variables: AuthVariables }>;
@@ -153,6 +158,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
         input: TOPICS.loginRecorded,
         accepts: [EVENT_TYPES.loginRecorded],
         handleBatch: decideLogins,
+        degrade: async (event: LoginRecordedEvent) => (await decideUnkept([event]))[0],
         maxInFlight: config.maxInFlight,
         logger,
       });

@@ -163,6 +163,65 @@ describe("account-security stage on the embedded bus", () => {
     expect(dead.headers.dlq_error).toMatch(/unsupported event type loginguard\.login\.recorded\.v2/);
   });
 
+  const publishRecorded = (...logins: ReturnType<typeof recordedLogin>[]) =>
+    bus.publish(logins.map((l) => ({ topic: TOPICS.loginRecorded, ...encodeEvent(recordedEvent(l)) })));
+  const travel = (accountId: string, extra: Parameters<typeof recordedLogin>[0] = {}) =>
+    recordedLogin({
+      accountId,
+      country: "BR",
+      occurredAt: plusMinutes(T0, 10),
+      ...extra,
+      history: {
+        previousSuccess: { eventId: `${accountId}-home`, country: "KR", occurredAt: T0 },
+        countriesSeen: ["KR"],
+        ...extra.history,
+      },
+    });
+
+  it("decides a login the logger could not record, on what it knows, and says so in the evidence", async () => {
+    await publishRecorded(travel("e2e-unrecorded", { history: { degraded: "not_recorded" } }));
+    const decided = await until(() => events<SecurityDecided>(TOPICS.securityDecided, "e2e-unrecorded")[0]);
+    expect(decided.data.action).toBe("lock");
+    expect(decided.data.reasons[0]?.evidence.degraded).toEqual(["history_not_recorded"]);
+  });
+
+  it("decides a login its own storage refuses (not kept for answers), and reports one it cannot decide as stuck", async () => {
+    // Storage crafted to refuse: this session in recent_logins, any decision of one account.
+    await db.sql.query(
+      "ALTER TABLE account_security.recent_logins ADD CONSTRAINT test_refuse CHECK (session_id <> 'sess-refuse')",
+    );
+    await db.sql.query(
+      "ALTER TABLE account_security.decisions ADD CONSTRAINT test_refuse CHECK (account_id <> 'e2e-undecidable')",
+    );
+    try {
+      await publishRecorded(
+        travel("e2e-unkept", { sessionId: "sess-refuse" }),
+        travel("e2e-undecidable"),
+        travel("e2e-after"),
+      );
+      const decided = await until(
+        () => events<SecurityDecided>(TOPICS.securityDecided, "e2e-unkept")[0],
+        60_000,
+      );
+      expect(decided.data).toMatchObject({ action: "lock", sessionId: "sess-refuse" });
+      expect(decided.data.reasons[0]?.evidence.degraded).toEqual(["login_not_kept"]);
+      const changed = await until(() => events<AccountChanged>(TOPICS.accountChanged, "e2e-unkept")[0]);
+      expect(changed.data.state.locked).toBe(true);
+
+      const stuck = await until(
+        () => seen.find((r) => r.topic === dlqTopicOf(TOPICS.loginRecorded) && r.key === "e2e-undecidable"),
+        60_000,
+      );
+      expect(stuck.headers.dlq_error_code).toBe("stuck");
+      expect(stuck.headers.dlq_error).toMatch(/test_refuse/);
+      // The partition went on: the next account was decided.
+      await until(() => events<SecurityDecided>(TOPICS.securityDecided, "e2e-after")[0]);
+    } finally {
+      await db.sql.query("ALTER TABLE account_security.recent_logins DROP CONSTRAINT test_refuse");
+      await db.sql.query("ALTER TABLE account_security.decisions DROP CONSTRAINT test_refuse");
+    }
+  });
+
   it("publishes the staff unlock's account.changed through the outbox", async () => {
     const app = createApp({ service: "test", logger: silentLogger() });
     app.route("/", service.routes!);

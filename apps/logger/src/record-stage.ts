@@ -4,6 +4,7 @@ import { EVENT_TYPES, type LoginGuardEvent, TOPICS } from "@loginguard/events";
 import type { Logger } from "@loginguard/observability";
 import type { ContextWindows } from "./history-context";
 import { loginRowOf } from "./login-row";
+import { recordDegraded } from "./record-degraded";
 import { type RecordedLogin, recordLogins } from "./record-logins";
 
 /** The stage name: its consumer group and the `ce_source` of login.recorded (`loginguard/logger`). */
@@ -20,7 +21,8 @@ export interface RecordStageOptions {
 
 /**
  * `login.located` -> `login.recorded`: records each login in the history (one multi-row insert per
- * chunk) and passes it on with its history context.
+ * chunk) and passes it on with its history context. A login whose line the database refuses for
+ * good is passed on degraded ({@link recordDegraded}), never dropped before its decision.
  */
 export function recordStage(
   options: RecordStageOptions,
@@ -35,6 +37,8 @@ export function recordStage(
       const recorded = await recordLogins(options.db.sql, events.map(loginRowOf), options.windows);
       return events.map((event, i) => recordedEmit(event, recorded[i]!));
     },
+    // A login the history refuses still goes on to its decision, marked (docs/RELIABILITY.md).
+    degrade: (event) => recordDegraded(options.db, options.windows, event, options.logger),
   };
 }
 

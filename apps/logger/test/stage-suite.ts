@@ -167,6 +167,75 @@ export function describeLoggerStages(name: string, factory: () => Promise<BusFac
       expect(recordedFor(bad.id)).toBeUndefined();
     });
 
+    const historyOf = async (accountId: string) => {
+      const res = await service.routes!.request(`/v1/accounts/${accountId}/logins`, {
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      return ((await res.json()) as { items: Array<{ eventId: string; device: string | null }> }).items;
+    };
+
+    it("records a login written straight to its topic with a NUL in the user agent, cleaned", async () => {
+      const home = located({ accountId: "stage-nul", at: T0, country: "KR" });
+      const evil = located({
+        accountId: "stage-nul",
+        at: T0 + 10 * MINUTE,
+        country: "BR",
+        userAgent: "Evil\u0000Agent/1.0",
+      });
+      await publish(made.bus, TOPICS.loginLocated, [home, evil]);
+      await waitUntil(() => recordedFor(evil.id) !== undefined, "the NUL login recorded");
+      const out = recordedFor(evil.id)!;
+      expect(out.data.userAgent).toBe("EvilAgent/1.0");
+      expect(out.data.history.previousSuccess?.country).toBe("KR");
+      expect(out.data.history.degraded).toBeUndefined();
+      expect((await historyOf("stage-nul")).map((i) => i.device)).toEqual(["EvilAgent/1.0", null]);
+      expect(dead.records.some((r) => r.headers.ce_id === evil.id)).toBe(false);
+    });
+
+    it("passes on, marked, a login its storage refuses: stored without free text, or unrecorded", async () => {
+      // Storage crafted to refuse: this user agent, and any line of one account at all.
+      await db.sql.query(
+        "ALTER TABLE logger.logins ADD CONSTRAINT test_refuse_ua CHECK (user_agent NOT LIKE '%refuse-me%')",
+      );
+      await db.sql.query(
+        "ALTER TABLE logger.logins ADD CONSTRAINT test_refuse_account CHECK (account_id <> 'stage-unstorable')",
+      );
+      try {
+        const home = located({ accountId: "stage-refused", at: T0, country: "KR" });
+        const refused = located({
+          accountId: "stage-refused",
+          at: T0 + 10 * MINUTE,
+          country: "BR",
+          userAgent: "refuse-me/1.0",
+        });
+        const nowhere = located({ accountId: "stage-unstorable", at: T0, country: "BR" });
+        await publish(made.bus, TOPICS.loginLocated, [home, refused, nowhere]);
+        await waitUntil(
+          () => recordedFor(refused.id) !== undefined && recordedFor(nowhere.id) !== undefined,
+          "both refused logins passed on",
+          60_000,
+        );
+        const stripped = recordedFor(refused.id)!.data.history;
+        expect(stripped).toMatchObject({ degraded: "free_text_dropped", previousSuccess: { country: "KR" } });
+        const lines = await historyOf("stage-refused");
+        expect(lines.map((i) => [i.eventId, i.device])).toEqual([
+          [refused.data.eventId, null],
+          [home.data.eventId, null],
+        ]);
+        expect(recordedFor(nowhere.id)!.data.history).toMatchObject({
+          degraded: "not_recorded",
+          previousSuccess: null,
+        });
+        expect(await historyOf("stage-unstorable")).toEqual([]);
+        expect(dead.records.some((r) => [refused.id, nowhere.id].includes(r.headers.ce_id ?? ""))).toBe(
+          false,
+        );
+      } finally {
+        await db.sql.query("ALTER TABLE logger.logins DROP CONSTRAINT test_refuse_ua");
+        await db.sql.query("ALTER TABLE logger.logins DROP CONSTRAINT test_refuse_account");
+      }
+    });
+
     it("shows decisions and deliveries from their topics on the history line", async () => {
       const login = located({ accountId: "stage-e", at: T0, country: "BR" });
       const decision = decided(login, { action: "kick", actions: ["kick", "notify"] });

@@ -58,6 +58,12 @@ export const HistoryContextSchema = z.object({
   failureWindowMinutes: z.number().int().positive(),
   /** Distinct accounts this IP failed on in the failure window. */
   ipFailedAccounts: z.number().int().nonnegative(),
+  /**
+   * Set when the logger could not store the login as it came (issue 9 point 1): `free_text_dropped`
+   * (the line is stored without user agent, device id and failure reason) or `not_recorded` (no
+   * line; the context is what the stored lines say). The login still goes on to its decision.
+   */
+  degraded: z.enum(["free_text_dropped", "not_recorded"]).optional(),
 });
 
 export const LoginRecordedSchema = LoginLocatedSchema.extend({ history: HistoryContextSchema });
@@ -89,6 +95,12 @@ export const EvidenceSchema = z.object({
   windowMinutes: z.number().int().positive().optional(),
   ipFailedAccounts: z.number().int().nonnegative().optional(),
   allowedCountries: z.array(z.string()).optional(),
+  /**
+   * What the decision could not rely on, when a stage had to pass the login on degraded:
+   * `history_not_recorded` (no history line), `free_text_dropped`, `login_not_kept` (not kept for
+   * "was this you?" answers). The decision was made on what was known.
+   */
+  degraded: z.array(z.enum(["history_not_recorded", "free_text_dropped", "login_not_kept"])).optional(),
 });
 
 export const ReasonSchema = z.object({

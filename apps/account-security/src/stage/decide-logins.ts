@@ -32,8 +32,22 @@ export interface DecideLoginsDeps {
   clock: () => Date;
 }
 
+/** How a decider runs. */
+export interface DeciderOptions {
+  /**
+   * Keep successful logins for "was this you?" answers (default true). The stage's fallback for a
+   * login whose storage failed for good decides without it and says so in the evidence
+   * (`login_not_kept`), so the login still gets its decision (issue 9 point 1).
+   */
+  keepLogins?: boolean;
+}
+
+/** What a decision could not rely on (EvidenceSchema.degraded). */
+type Degraded = "history_not_recorded" | "free_text_dropped" | "login_not_kept";
+
 /** One login's evaluation and what it changes, before anything is written. */
 interface Plan {
+  degraded: Degraded[];
   event: LoginRecordedEvent;
   rules: EffectiveRules;
   evaluation: Evaluation;
@@ -49,7 +63,8 @@ interface Plan {
  * the state changes on locked rows, the flags and the decisions with their events. Logins with
  * nothing to do produce no record.
  */
-export function createLoginDecider(deps: DecideLoginsDeps) {
+export function createLoginDecider(deps: DecideLoginsDeps, options: DeciderOptions = {}) {
+  const keepLogins = options.keepLogins ?? true;
   return async function decideLogins(events: LoginRecordedEvent[]): Promise<HandlerResult[]> {
     const now = deps.clock();
     const stored = await deps.decisions.outputsOf(events.map((e) => e.data.eventId));
@@ -82,16 +97,25 @@ export function createLoginDecider(deps: DecideLoginsDeps) {
       working.set(login.accountId, applyOps(record, ops));
       const flag = flagToRaise(evaluation, existingFlag, rules, now);
       if (flag) flags.set(ip, flag);
-      plans.set(login.eventId, { event, rules, evaluation, ops, flag });
+      plans.set(login.eventId, {
+        event,
+        rules,
+        evaluation,
+        ops,
+        flag,
+        degraded: degradedOf(login, keepLogins),
+      });
     }
 
     const outputs = new Map<string, Emit[]>();
     const committed: AccountRecord[] = [];
     await deps.db.sql.transaction(async (tx) => {
-      await deps.recentLogins.insert(
-        tx,
-        fresh.map((e) => e.data),
-      );
+      if (keepLogins) {
+        await deps.recentLogins.insert(
+          tx,
+          fresh.map((e) => e.data),
+        );
+      }
       const outcomes: StoredOutcome[] = [];
       for (const plan of plans.values()) {
         const login = plan.event.data;
@@ -137,6 +161,15 @@ function applyOps(record: AccountRecord, ops: readonly AccountOp[]): AccountReco
   return ops.reduce((r, op) => op(r), record);
 }
 
+/** What the decision of `login` cannot rely on: what the logger marked, and this decider's own. */
+function degradedOf(login: LoginRecorded, keepLogins: boolean): Degraded[] {
+  const degraded: Degraded[] = [];
+  if (login.history.degraded === "not_recorded") degraded.push("history_not_recorded");
+  if (login.history.degraded === "free_text_dropped") degraded.push("free_text_dropped");
+  if (!keepLogins && login.result === "success") degraded.push("login_not_kept");
+  return degraded;
+}
+
 /** Successes may meet a flag; failures may raise one. Other logins need no flag lookup. */
 function mayNeedFlag(login: LoginRecorded, config: RulesConfig): boolean {
   if (login.location.ipClass !== "public") return false;
@@ -157,7 +190,11 @@ function decisionOf(plan: Plan): SecurityDecided | null {
     occurredAt: login.occurredAt,
     action: evaluation.action,
     actions: evaluation.actions,
-    reasons: evaluation.reasons.map(({ actions: _actions, ...reason }) => reason),
+    reasons: evaluation.reasons.map(({ actions: _actions, ...reason }) =>
+      plan.degraded.length > 0
+        ? { ...reason, evidence: { ...reason.evidence, degraded: plan.degraded } }
+        : reason,
+    ),
     channels: [...plan.rules.channels],
     country: login.location.country,
     ...(login.gameId !== undefined ? { gameId: login.gameId } : {}),
