@@ -386,6 +386,7 @@ export class AccountActions {
       reason,
       loginEventId,
       state: toAccountState(record),
+      version: record.version,
     };
     return serviceEmit(TOPICS.accountChanged, EVENT_TYPES.accountChanged, data, {
       id,

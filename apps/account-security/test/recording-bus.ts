@@ -34,6 +34,9 @@ export class RecordingBus implements Bus {
   async listTopics(): Promise<TopicInfo[]> {
     return [];
   }
+  async endOffsets(): Promise<Map<number, string>> {
+    return new Map();
+  }
   async subscribe(): Promise<Subscription> {
     throw new Error("RecordingBus does not consume; use the embedded driver for stage tests");
   }

@@ -153,7 +153,13 @@ describe("GET /v1/accounts/{accountId}/status", () => {
     app.request(path, { headers: { authorization: `Bearer ${key}` } });
 
   it("answers an unknown account as unlocked with empty lists, and ipFlagged when asked", async () => {
-    const { app } = ingestApp(new MemoryBus());
+    const { app, service } = ingestApp(new MemoryBus());
+    // Before the cache read account.changed it does not know: 503 with retry-after, never "unlocked".
+    const early = await get(app, "/v1/accounts/nobody/status");
+    expect(early.status).toBe(503);
+    expect(early.headers.get("retry-after")).toBe("1");
+    expect((await early.json()).type).toMatch(/status-not-ready$/);
+    await service.start();
     const res = await get(app, "/v1/accounts/nobody/status");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
@@ -167,12 +173,18 @@ describe("GET /v1/accounts/{accountId}/status", () => {
     });
     const withIp = await get(app, "/v1/accounts/nobody/status?ip=81.2.69.160");
     expect((await withIp.json()).ipFlagged).toBe(false);
+    await service.stop();
   });
 
   it("answers 400 for a bad ip or an overlong accountId, 401 without a key", async () => {
     const { app } = ingestApp(new MemoryBus());
     expect((await get(app, "/v1/accounts/a/status?ip=1.2.3")).status).toBe(400);
     expect((await get(app, `/v1/accounts/${"a".repeat(129)}/status`)).status).toBe(400);
+    for (const bad of ["a%00b", "a%0D%0Ab", "%ED%A0%80", "a%EF%BF%BD"]) {
+      const res = await get(app, `/v1/accounts/${bad}/status`);
+      expect(res.status, bad).toBe(400);
+      expect(JSON.stringify(await res.json())).toMatch(/accountId/);
+    }
     expect((await app.request("/v1/accounts/a/status")).status).toBe(401);
   });
 

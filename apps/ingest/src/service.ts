@@ -54,7 +54,9 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       lastEvictionLogAt = now();
       logger.error(
         { what, maxAccounts: config.statusMaxAccounts, maxFlaggedIps: config.statusMaxFlaggedIps },
-        "status cache is full and dropped its oldest entry; raise INGEST_STATUS_MAX_ACCOUNTS / INGEST_STATUS_MAX_FLAGGED_IPS",
+        what === "locked_over_bound"
+          ? "locked accounts alone exceed INGEST_STATUS_MAX_ACCOUNTS; all are kept (memory grows past the bound): raise it"
+          : "status cache is full and dropped its oldest unlocked entry (answers for unknown accounts are now marked stale); raise INGEST_STATUS_MAX_ACCOUNTS / INGEST_STATUS_MAX_FLAGGED_IPS",
       );
     },
   });
@@ -79,9 +81,11 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       now,
     }),
   );
-  routes.get("/v1/accounts/:accountId/status", getStatus(statusCache));
-
   let consumer: StatusConsumer | undefined;
+  routes.get(
+    "/v1/accounts/:accountId/status",
+    getStatus(statusCache, () => consumer?.isWarm() ?? false),
+  );
   return {
     name: "ingest",
     routes,

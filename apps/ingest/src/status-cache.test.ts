@@ -1,6 +1,6 @@
 import type { AccountState } from "@loginguard/events";
 import { describe, expect, it } from "vitest";
-import { StatusCache, withIpFlagged } from "./status-cache";
+import { StatusCache, withIpFlagged, withStale } from "./status-cache";
 
 const locked: AccountState = {
   locked: true,
@@ -19,7 +19,7 @@ const unlocked: AccountState = {
 };
 
 describe("StatusCache", () => {
-  it("answers the default for unknown accounts and holds only non-default states", () => {
+  it("answers the default for unknown accounts, and says whether it knows the account", () => {
     const cache = new StatusCache({ maxAccounts: 10, maxFlaggedIps: 10 });
     expect(JSON.parse(cache.statusJson("nobody"))).toEqual({
       locked: false,
@@ -29,25 +29,43 @@ describe("StatusCache", () => {
       allowedCountries: [],
       travel: null,
     });
-    cache.setAccount("a", locked);
+    expect(cache.lookup("nobody")).toMatchObject({ known: false, certain: true });
+    cache.setAccount("a", locked, 1);
     expect(JSON.parse(cache.statusJson("a"))).toEqual(locked);
-    expect(cache.accountCount).toBe(1);
-    cache.setAccount("a", unlocked);
-    expect(cache.accountCount).toBe(0);
+    cache.setAccount("a", unlocked, 2);
     expect(JSON.parse(cache.statusJson("a")).locked).toBe(false);
+    // Back to the default, still held: its version guards against a stale lock.
+    expect(cache.lookup("a").known).toBe(true);
+    expect(cache.versionOf("a")).toBe(2);
   });
 
-  it("drops the least recently changed account past the bound and says so", () => {
+  it("never rolls back: an older version is ignored, the same version again is applied", () => {
+    const cache = new StatusCache({ maxAccounts: 10, maxFlaggedIps: 10 });
+    expect(cache.setAccount("a", locked, 5)).toBe(true);
+    expect(cache.setAccount("a", unlocked, 7)).toBe(true);
+    expect(cache.setAccount("a", locked, 5)).toBe(false);
+    expect(JSON.parse(cache.statusJson("a")).locked).toBe(false);
+    expect(cache.setAccount("a", unlocked, 7)).toBe(true);
+    // Unversioned (older producers) counts as 0: it never overrides a versioned state.
+    expect(cache.setAccount("a", locked)).toBe(false);
+    expect(cache.setAccount("b", locked)).toBe(true);
+    expect(cache.setAccount("b", unlocked)).toBe(true);
+  });
+
+  it("evicts unlocked accounts first, never a locked one, and says when locked ones alone exceed the bound", () => {
     const evicted: string[] = [];
     const cache = new StatusCache({ maxAccounts: 2, maxFlaggedIps: 10, onEvict: (w) => evicted.push(w) });
-    cache.setAccount("a", locked);
-    cache.setAccount("b", locked);
-    cache.setAccount("a", { ...locked, reason: "again" });
-    cache.setAccount("c", locked);
-    expect(cache.accountCount).toBe(2);
-    expect(JSON.parse(cache.statusJson("b")).locked).toBe(false);
-    expect(JSON.parse(cache.statusJson("a")).reason).toBe("again");
+    cache.setAccount("l1", locked, 1);
+    cache.setAccount("u1", { ...unlocked, blockedCountries: ["KP"] }, 1);
+    cache.setAccount("u2", unlocked, 1);
     expect(evicted).toEqual(["account"]);
+    expect(cache.lookup("u1")).toMatchObject({ known: false, certain: false });
+    expect(JSON.parse(cache.statusJson("l1")).locked).toBe(true);
+    cache.setAccount("l2", locked, 1);
+    cache.setAccount("l3", locked, 1);
+    expect(cache.lockedCount).toBe(3);
+    expect(evicted).toEqual(["account", "account", "locked_over_bound"]);
+    for (const id of ["l1", "l2", "l3"]) expect(JSON.parse(cache.statusJson(id)).locked).toBe(true);
   });
 
   it("flags IPs until their time, by normalised address", () => {
@@ -64,5 +82,6 @@ describe("StatusCache", () => {
 
   it("appends ipFlagged to a status JSON", () => {
     expect(JSON.parse(withIpFlagged('{"locked":false}', true))).toEqual({ locked: false, ipFlagged: true });
+    expect(JSON.parse(withStale('{"locked":true}'))).toEqual({ locked: true, stale: true });
   });
 });

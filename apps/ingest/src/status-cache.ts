@@ -12,45 +12,76 @@ const DEFAULT_STATUS_JSON = statusJson({
 });
 
 export interface StatusCacheOptions {
-  /** Most accounts with a non-default state held; the least recently changed go first. */
+  /**
+   * Most accounts held. Unlocked ones go first (least recently changed first); locked accounts
+   * are never dropped: when they alone exceed the bound the cache keeps them all and says so
+   * through `onEvict("locked_over_bound")`.
+   */
   maxAccounts: number;
   /** Most flagged IPs held; the oldest flags go first. */
   maxFlaggedIps: number;
-  /** Called when an entry is dropped to stay within a bound (log it: answers may be wrong). */
-  onEvict?: (what: "account" | "ip") => void;
+  /** Called when an entry is dropped to stay within a bound, or the bound is exceeded (log it). */
+  onEvict?: (what: "account" | "ip" | "locked_over_bound") => void;
   now?: () => number;
+}
+
+/** One account as held: the version of the event it came from, and its ready-to-send answer. */
+interface Entry {
+  version: number;
+  json: string;
+}
+
+/** What the cache can say about one account. */
+export interface StatusLookup {
+  /** The answer body (the default state for an account it holds nothing about). */
+  json: string;
+  /** True when the cache holds an entry for this account. */
+  known: boolean;
+  /** For an unknown account: false once entries were evicted (its country lists may be lost). */
+  certain: boolean;
 }
 
 /**
  * What `GET /v1/accounts/{id}/status` answers, kept in memory (docs/ARCHITECTURE.md section 6: well under
  * a millisecond, never a database).
  *
- * Only accounts whose state differs from the default (locked, or with country lists or a
- * travel allowance) are held, each as its ready-to-send JSON text, so memory follows the number
- * of such accounts (about 350 bytes each with 36-character ids, see bench.ts) and an answer is a Map lookup.
+ * Each account is held with the version of the `account.changed` it came from; an event older
+ * than what is held is ignored (issue 9 point 2: redelivery, replay and the outbox path never roll
+ * state back). An event without a version counts as version 0 (events from before versions).
+ * Accounts are held as their ready-to-send JSON text (about 350 bytes each with 36-character
+ * ids, see bench.ts), so an answer is a Map lookup. Accounts back to the default state are held
+ * too (their version guards against a stale lock) and are the first to go when the cache is full.
  */
 export class StatusCache {
-  readonly #accounts = new Map<string, string>();
+  /** Locked accounts: never evicted. */
+  readonly #locked = new Map<string, Entry>();
+  /** Every other account with a version or a state; insertion order is change order (eviction). */
+  readonly #other = new Map<string, Entry>();
   /** normalised IP -> flagged until (ms). */
   readonly #flagged = new Map<string, number>();
   readonly #options: StatusCacheOptions;
   readonly #now: () => number;
+  #evictedAccounts = 0;
 
   constructor(options: StatusCacheOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Applies an `account.changed` event: the event carries the whole new state. */
-  setAccount(accountId: string, state: AccountState): void {
-    this.#accounts.delete(accountId);
-    if (isDefault(state)) return;
-    this.#accounts.set(accountId, statusJson(state));
-    if (this.#accounts.size > this.#options.maxAccounts) {
-      const oldest = this.#accounts.keys().next().value;
-      if (oldest !== undefined) this.#accounts.delete(oldest);
-      this.#options.onEvict?.("account");
-    }
+  /**
+   * Applies an `account.changed` event (the whole new state) unless the cache holds a newer
+   * version of the account. Answers whether it was applied.
+   */
+  setAccount(accountId: string, state: AccountState, version = 0): boolean {
+    const held = this.#locked.get(accountId) ?? this.#other.get(accountId);
+    if (held && version < held.version) return false;
+    this.#locked.delete(accountId);
+    this.#other.delete(accountId);
+    const entry = { version, json: isDefault(state) ? DEFAULT_STATUS_JSON : statusJson(state) };
+    if (state.locked) this.#locked.set(accountId, entry);
+    else this.#other.set(accountId, entry);
+    this.#bound();
+    return true;
   }
 
   /** Applies an `ip.flagged` event: the IP is flagged until `untilMs`. */
@@ -65,7 +96,19 @@ export class StatusCache {
 
   /** The status JSON of an account (the default for accounts never seen). */
   statusJson(accountId: string): string {
-    return this.#accounts.get(accountId) ?? DEFAULT_STATUS_JSON;
+    return this.lookup(accountId).json;
+  }
+
+  /** The answer for an account, and whether the cache actually knows it. */
+  lookup(accountId: string): StatusLookup {
+    const entry = this.#locked.get(accountId) ?? this.#other.get(accountId);
+    if (entry) return { json: entry.json, known: true, certain: true };
+    return { json: DEFAULT_STATUS_JSON, known: false, certain: this.#evictedAccounts === 0 };
+  }
+
+  /** The version held for an account (0 when none). */
+  versionOf(accountId: string): number {
+    return (this.#locked.get(accountId) ?? this.#other.get(accountId))?.version ?? 0;
   }
 
   /** Whether a normalised IP is flagged now. */
@@ -78,11 +121,34 @@ export class StatusCache {
   }
 
   get accountCount(): number {
-    return this.#accounts.size;
+    return this.#locked.size + this.#other.size;
+  }
+
+  get lockedCount(): number {
+    return this.#locked.size;
+  }
+
+  /** Accounts dropped to stay within the bound since the cache started (never locked ones). */
+  get evictedAccounts(): number {
+    return this.#evictedAccounts;
   }
 
   get flaggedIpCount(): number {
     return this.#flagged.size;
+  }
+
+  /** Drops unlocked accounts, least recently changed first, until within the bound. */
+  #bound(): void {
+    while (this.#locked.size + this.#other.size > this.#options.maxAccounts) {
+      const oldest = this.#other.keys().next().value;
+      if (oldest === undefined) {
+        this.#options.onEvict?.("locked_over_bound");
+        return;
+      }
+      this.#other.delete(oldest);
+      this.#evictedAccounts++;
+      this.#options.onEvict?.("account");
+    }
   }
 
   /** Drops the first flag: flags arrive in time order, so it is the oldest (often expired). */
@@ -118,4 +184,9 @@ function statusJson(state: AccountState): string {
 /** Adds `"ipFlagged"` to a status JSON text without parsing it again. */
 export function withIpFlagged(json: string, flagged: boolean): string {
   return `${json.slice(0, -1)},"ipFlagged":${flagged}}`;
+}
+
+/** Adds `"stale": true` to a status JSON text (issue 9 point 3). */
+export function withStale(json: string): string {
+  return `${json.slice(0, -1)},"stale":true}`;
 }

@@ -2,7 +2,12 @@ import type { OutgoingRecord } from "@loginguard/bus";
 import { type AccountState, EVENT_TYPES, encodeEvent, makeEvent, TOPICS } from "@loginguard/events";
 
 /** An `account.changed` record as account-security publishes it. */
-export function accountChangedRecord(accountId: string, state: AccountState, id: string): OutgoingRecord {
+export function accountChangedRecord(
+  accountId: string,
+  state: AccountState,
+  id: string,
+  version?: number,
+): OutgoingRecord {
   const event = makeEvent({
     id,
     type: EVENT_TYPES.accountChanged,
@@ -17,6 +22,7 @@ export function accountChangedRecord(accountId: string, state: AccountState, id:
       reason: state.reason,
       loginEventId: null,
       state,
+      ...(version === undefined ? {} : { version }),
     },
   });
   return { topic: TOPICS.accountChanged, ...encodeEvent(event) };

@@ -42,6 +42,12 @@ export class MemoryBus implements Bus {
     return [];
   }
 
+  /** One partition per topic; offsets are positions in the shared log, so the end is after the last. */
+  async endOffsets(topic: string): Promise<Map<number, string>> {
+    const last = this.records(topic).at(-1);
+    return new Map([[0, last ? String(Number(last.offset) + 1) : "0"]]);
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     this.#subscribers.push(options);
     if (options.fromBeginning !== false) await this.#deliver(options, this.log);

@@ -62,6 +62,12 @@ export interface SubscribeOptions {
   topics: string[];
   /** Where a group with no committed offset starts. Default true: the log's beginning. */
   fromBeginning?: boolean;
+  /**
+   * Commit offsets after each batch (default true). False: nothing is ever committed, so the group
+   * leaves nothing behind (a cache that replays from the beginning at every start, such as
+   * ingest's status cache, would otherwise leave one group with offsets per process start).
+   */
+  commit?: boolean;
   /** Upper bound of records handed to one handleBatch call. Default 500. */
   maxBatchRecords?: number;
   /**
@@ -93,6 +99,12 @@ export interface Bus {
   ensureTopics(specs: TopicSpec[]): Promise<TopicChange[]>;
   listTopics(): Promise<TopicInfo[]>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * The end offset of every partition of `topic` now (the offset the next record will get; Kafka's
+   * high watermark), as decimal strings by partition number. A reader that has reached these on
+   * every partition has seen everything written before the call.
+   */
+  endOffsets(topic: string): Promise<Map<number, string>>;
   /** Stops every subscription and releases connections. */
   close(): Promise<void>;
 }

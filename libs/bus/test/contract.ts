@@ -243,6 +243,26 @@ export function busContract(driver: string, makeHarness: () => Promise<BusHarnes
       expect(c.seen.map(numberOf).slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, n) => n));
     });
 
+    it("reports each partition's end offset; a group that never commits still reads everything", async () => {
+      const topic = await freshTopic(2);
+      expect([...(await bus.endOffsets(topic)).values()]).toEqual(["0", "0"]);
+      await bus.publish([1, 2, 3, 4, 5].map((n) => record(topic, `k${n}`, n)));
+      const ends = await bus.endOffsets(topic);
+      expect([...ends.keys()].sort()).toEqual([0, 1]);
+      expect([...ends.values()].reduce((sum, end) => sum + Number(end), 0)).toBe(5);
+      const group = `${topic}-nocommit`;
+      const seen = collector();
+      const sub = await bus.subscribe({
+        group,
+        topics: [topic],
+        commit: false,
+        handleBatch: async (b) => seen.add(b.records),
+      });
+      await seen.until(() => seen.seen.length >= 5);
+      await sub.stop();
+      expect(seen.seen.map(numberOf).sort()).toEqual([1, 2, 3, 4, 5]);
+    });
+
     describe("stage runtime", () => {
       const login = (accountId: string, n: number) =>
         encodeEvent({

@@ -147,6 +147,14 @@ export const AccountChangedSchema = z.object({
   /** The decision or login that caused it, when there is one. */
   loginEventId: z.string().nullable(),
   state: AccountStateSchema,
+  /**
+   * The account's state version, assigned by account-security where the state is owned: it grows
+   * with every stored change of the account (gaps allowed). A consumer applies an event only if
+   * its version is at least the one it holds (equal: the same change again), so redelivery,
+   * replay and the outbox path never roll state back. Absent on events from before versions:
+   * read as 0.
+   */
+  version: z.number().int().nonnegative().optional(),
 });
 
 /** What the responder did per channel (topic `action.completed`). */

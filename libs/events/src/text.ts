@@ -42,6 +42,22 @@ export function identifierProblem(text: string): IdentifierProblem {
   return null;
 }
 
+/**
+ * Like {@link identifierProblem} for a URL path parameter as routers hand it over: a router that
+ * cannot percent-decode a segment (its bytes are not UTF-8, e.g. `%ED%A0%80`) passes it on
+ * undecoded, so escapes that still do not decode mean invalid UTF-8.
+ */
+export function pathIdentifierProblem(text: string): IdentifierProblem {
+  const problem = identifierProblem(text);
+  if (problem || !/%[0-9a-f]{2}/i.test(text)) return problem;
+  try {
+    decodeURIComponent(text);
+    return null;
+  } catch {
+    return "invalid_utf8";
+  }
+}
+
 /** The message a refused identifier gets, naming what is wrong. */
 export const IDENTIFIER_MESSAGES: Readonly<Record<Exclude<IdentifierProblem, null>, string>> = {
   control_character: "must not contain control characters",

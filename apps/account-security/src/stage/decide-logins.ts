@@ -212,6 +212,7 @@ function accountChangedEmit(plan: Plan, before: AccountRecord, after: AccountRec
     reason: changeReasonOf(plan.evaluation),
     loginEventId: plan.event.data.eventId,
     state: toAccountState(after),
+    version: after.version,
   };
   return deriveEmit(STAGE_NAME, plan.event, TOPICS.accountChanged, EVENT_TYPES.accountChanged, data);
 }

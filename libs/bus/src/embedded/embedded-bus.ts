@@ -92,6 +92,7 @@ function openHandle(log: EmbeddedLog, shared: Shared): EmbeddedBus {
         handleBatch: options.handleBatch,
         fromBeginning: options.fromBeginning ?? true,
         maxBatchRecords: Math.max(1, Math.floor(options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS)),
+        commit: options.commit ?? true,
       };
       const group = log.group(options.group);
       try {
@@ -115,6 +116,12 @@ function openHandle(log: EmbeddedLog, shared: Shared): EmbeddedBus {
         throw closedError();
       }
       return subscription;
+    },
+
+    async endOffsets(topic: string): Promise<Map<number, string>> {
+      checkOpen();
+      const found = await log.registry.require(topic);
+      return new Map(found.partitions.map((p) => [p.partition, String(p.highWatermark)]));
     },
 
     async lag(group: string): Promise<PartitionLag[]> {

@@ -7,6 +7,8 @@ export interface Member {
   readonly handleBatch: SubscribeOptions["handleBatch"];
   readonly fromBeginning: boolean;
   readonly maxBatchRecords: number;
+  /** False: never commit (SubscribeOptions.commit). */
+  readonly commit: boolean;
 }
 
 /** The key of a partition in a group's positions. */

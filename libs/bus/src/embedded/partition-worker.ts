@@ -130,6 +130,7 @@ export class PartitionWorker {
   /** Commits `position` through the group-commit writer; a failure is logged and retried later. */
   private commit(position: number): void {
     const { log, ctx } = this;
+    if (!this.member.commit) return;
     this.lastCommit = ctx.writer.commit(ctx.group, log, position).then(
       () => {
         this.commitFailed = false;

@@ -132,6 +132,13 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       return adminCall("listTopics", listTopics);
     },
 
+    endOffsets(topic) {
+      return adminCall("endOffsets", async (a) => {
+        const offsets = await a.fetchTopicOffsets(topic);
+        return new Map(offsets.map((o) => [o.partition, o.high]));
+      });
+    },
+
     async subscribe(subscribeOptions) {
       if (closed) throw permanentError("the Kafka bus is closed", "bus_closed");
       const subscription = await startSubscription(kafka, opts, subscribeOptions, (s) =>

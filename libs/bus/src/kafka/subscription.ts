@@ -115,7 +115,9 @@ export async function startSubscription(
         payload.resolveOffset(last);
         // Through the batch payload: unlike `consumer.commitOffsets`, it still commits while
         // `consumer.stop()` waits for the batches in flight (kafkajs's runner skips commits then).
-        committer.mark(topic, partition, (BigInt(last) + 1n).toString(), payload.commitOffsetsIfNecessary);
+        if (options.commit !== false) {
+          committer.mark(topic, partition, (BigInt(last) + 1n).toString(), payload.commitOffsetsIfNecessary);
+        }
       }
     } finally {
       // Stopping: kafkajs leaves the group once this returns, so the commits must be out first.
