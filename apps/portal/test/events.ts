@@ -37,6 +37,7 @@ export function lockEvent(
   accountId: string,
   locked: boolean,
   at = new Date(),
+  version?: number,
 ): LoginGuardEvent<typeof EVENT_TYPES.accountChanged> {
   return makeEvent({
     id: newEventId(),
@@ -52,6 +53,7 @@ export function lockEvent(
       by: { kind: locked ? "system" : "staff", id: null },
       reason: locked ? "impossible_travel" : "checked by phone",
       loginEventId: null,
+      ...(version === undefined ? {} : { version }),
       state: {
         locked,
         lockedAt: locked ? at.toISOString() : null,

@@ -174,6 +174,12 @@ export function describePortalStorage(
       expect(locked.recent).toEqual([
         { accountId: "acc-1", lockedAt: now.toISOString(), reason: "impossible_travel" },
       ]);
+      // Versions: a redelivered older lock never undoes a newer unlock (issue 9 point 2).
+      await stage.handleBatch([lockEvent("acc-4", true, now, 1), lockEvent("acc-4", false, now, 2)]);
+      await stage.handleBatch([lockEvent("acc-4", true, now, 1)]);
+      expect((await store.lockedNow(10)).recent.map((r) => r.accountId)).toEqual(["acc-1"]);
+      await stage.handleBatch([lockEvent("acc-4", true, now, 3)]);
+      expect((await store.lockedNow(10)).count).toBe(2);
       await store.prune(new Date(now.getTime() + 25 * 3_600_000));
       expect(await store.ruleCounts(new Date(now.getTime() + 25 * 3_600_000))).toEqual([]);
     });

@@ -402,6 +402,31 @@ export function describeResponder(
       expect(JSON.stringify(hooks[0])).not.toContain("verified the player");
     });
 
+    it("never acts on an account change older than one it saw (redelivery, replay, outbox)", async () => {
+      const accountId = newAccount();
+      const oldUnlock = unlockedEvent({ accountId, version: 3 });
+      const lock = unlockedEvent({
+        accountId,
+        version: 4,
+        change: "locked",
+        state: {
+          ...oldUnlock.data.state,
+          locked: true,
+          lockedAt: oldUnlock.data.at,
+          reason: "impossible_travel",
+        },
+      });
+      await accountChangeStage(deps, settings).handle(lock, ctx);
+      // The older unlock arrives late: game servers must not be told "unlocked" after the lock.
+      await accountChangeStage(deps, settings).handle(oldUnlock, ctx);
+      expect(hooksFor(accountId)).toHaveLength(0);
+      expect(await store.accountVersions.get(accountId)).toBe(4);
+      const newUnlock = unlockedEvent({ accountId, version: 5 });
+      await accountChangeStage(deps, settings).handle(newUnlock, ctx);
+      await accountChangeStage(deps, settings).handle(newUnlock, ctx);
+      expect(hooksFor(accountId)).toHaveLength(1);
+    });
+
     it("keeps messages in the outbox when no SMTP server or Twilio is configured", async () => {
       const local = depsWith({
         SMTP_URL: undefined,

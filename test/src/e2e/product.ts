@@ -141,6 +141,9 @@ export class ProductApi {
   unlock(accountId: string, reason: string) {
     return this.#call("POST", `/v1/accounts/${encodeURIComponent(accountId)}/unlock`, KEYS.admin, { reason });
   }
+  overview() {
+    return this.#call("GET", "/v1/overview", KEYS.admin);
+  }
   audit(accountId: string) {
     return this.#call("GET", `/v1/audit?accountId=${encodeURIComponent(accountId)}`, KEYS.admin);
   }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
+import { type Bus, loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
 import { configureLogging, createLogger } from "@loginguard/observability";
 import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
 import { createAllModules, selectServices } from "../compose";
@@ -13,6 +13,8 @@ export interface StartedLoginguard {
   /** Set in embedded mode: the generated keys (operator-set ones are not repeated here). */
   secrets: EmbeddedSecrets | undefined;
   firstStart: boolean;
+  /** The event log the product runs on (tests read and re-publish records through it). */
+  bus: Bus;
   stop(): Promise<void>;
   stopped: Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
       mode: platform.mode,
       secrets,
       firstStart,
+      bus: platform.bus,
       stop: running.stop,
       stopped: running.stopped,
     };

@@ -59,5 +59,15 @@ CREATE TABLE ${S}.locked_accounts (
 );
 `,
     },
+    {
+      id: 2,
+      name: "account state versions (account.changed applied only when not older)",
+      sql: `
+CREATE TABLE ${S}.account_versions (
+  account_id text PRIMARY KEY,
+  version bigint NOT NULL
+);
+`,
+    },
   ],
 };

@@ -28,6 +28,7 @@ export function lockFact(event: LoginGuardEvent<typeof EVENT_TYPES.accountChange
     lockedAt: state.lockedAt ? new Date(state.lockedAt) : null,
     reason: state.reason,
     changedAt: new Date(event.data.at),
+    version: event.data.version ?? 0,
   };
 }
 

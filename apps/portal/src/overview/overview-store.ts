@@ -18,6 +18,8 @@ export interface LockFact {
   lockedAt: Date | null;
   reason: string | null;
   changedAt: Date;
+  /** The account.changed version (0 for events from before versions). */
+  version: number;
 }
 
 /** Decisions of one rule in one mode over the last hour and day. */
@@ -61,11 +63,22 @@ export class OverviewStore {
     );
   }
 
-  /** Applies one account's new lock state (events of one account arrive in order). */
-  async applyLock(tx: SqlClient, fact: LockFact): Promise<void> {
+  /**
+   * Applies one account's new lock state unless a newer version of the account was applied
+   * already (issue 9 point 2: a redelivered or replayed lock never undoes a later unlock).
+   * Answers whether it was applied.
+   */
+  async applyLock(tx: SqlClient, fact: LockFact): Promise<boolean> {
+    const { rows } = await tx.query(
+      `INSERT INTO ${SCHEMA}.account_versions AS v (account_id, version) VALUES ($1, $2)
+       ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version WHERE v.version <= EXCLUDED.version
+       RETURNING 1`,
+      [fact.accountId, fact.version],
+    );
+    if (rows.length === 0) return false;
     if (!fact.locked) {
       await tx.query(`DELETE FROM ${SCHEMA}.locked_accounts WHERE account_id = $1`, [fact.accountId]);
-      return;
+      return true;
     }
     await tx.query(
       `INSERT INTO ${SCHEMA}.locked_accounts (account_id, locked_at, reason, changed_at)
@@ -74,6 +87,7 @@ export class OverviewStore {
          SET locked_at = EXCLUDED.locked_at, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at`,
       [fact.accountId, fact.lockedAt, fact.reason, fact.changedAt],
     );
+    return true;
   }
 
   /** Decisions per rule and mode over the last hour and the last day. */

@@ -11,7 +11,7 @@ type AccountChangedEvent = LoginGuardEvent<"loginguard.account.changed.v1">;
  * Tells game servers an account was unlocked (`account.unlocked` webhook), so a cached lock is
  * dropped. Locks, kicks and blocks come with decisions; other changes need no webhook. Who
  * unlocked is reduced to its kind (staff ids and reasons stay inside loginguard). Undefined
- * when the change needs nothing.
+ * when the change needs nothing or is older than a change already seen.
  */
 export async function announceAccountChange(
   deps: ResponderDeps,
@@ -19,6 +19,9 @@ export async function announceAccountChange(
   signal?: AbortSignal,
 ): Promise<DeliveryResult[] | undefined> {
   const change = event.data;
+  // A change older than one already seen (a redelivery, a replay, the outbox path) is never acted
+  // on: an old unlock must not tell game servers "unlocked" after a newer lock.
+  if (!(await deps.store.accountVersions.advance(change.accountId, change.version ?? 0))) return undefined;
   if (change.change !== "unlocked") return undefined;
   const now = deps.now?.() ?? Date.now();
   const log = await DeliveryLog.open(deps.store.deliveries, event.id, change.accountId);

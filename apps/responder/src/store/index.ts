@@ -1,11 +1,13 @@
 import { type Database, migrate } from "@loginguard/db";
 import type { Logger } from "@loginguard/observability";
+import { type AccountVersionStore, accountVersionStore } from "./account-versions";
 import { type ContactStore, contactStore } from "./contacts-store";
 import { type DeliveryStore, deliveryStore } from "./deliveries-store";
 import { RESPONDER_SCHEMA } from "./migrations";
 import { type OutboxStore, outboxStore } from "./outbox-store";
 import { type SlotStore, slotStore } from "./slots-store";
 
+export type { AccountVersionStore } from "./account-versions";
 export type { ContactPatch, ContactStore } from "./contacts-store";
 export type { DeliveryRecord, DeliveryStore } from "./deliveries-store";
 export { RESPONDER_SCHEMA } from "./migrations";
@@ -18,6 +20,7 @@ export interface ResponderStore {
   deliveries: DeliveryStore;
   slots: SlotStore;
   outbox: OutboxStore;
+  accountVersions: AccountVersionStore;
 }
 
 export function createStore(db: Database): ResponderStore {
@@ -26,6 +29,7 @@ export function createStore(db: Database): ResponderStore {
     deliveries: deliveryStore(db),
     slots: slotStore(db),
     outbox: outboxStore(db),
+    accountVersions: accountVersionStore(db),
   };
 }
 

@@ -60,5 +60,16 @@ export const RESPONDER_SCHEMA: ServiceSchema = {
         CREATE INDEX outbox_by_time ON responder.outbox (created_at DESC);
       `,
     },
+    {
+      id: 2,
+      name: "account state versions (account.changed applied only when not older)",
+      sql: `
+        -- The newest account.changed version seen per account: an older one is never acted on.
+        CREATE TABLE responder.account_versions (
+          account_id text PRIMARY KEY,
+          version bigint NOT NULL
+        );
+      `,
+    },
   ],
 };
