@@ -78,8 +78,15 @@ export const ingestOpenApi: OpenApiFragment = {
     "/v1/accounts/{accountId}/status": {
       get: {
         summary: "An account's lock and country state, for login servers",
-        description:
-          "Answered from memory (kept up to date from account.changed and ip.flagged). An unknown account is unlocked with empty lists.",
+        description: [
+          "Answered from memory, kept up to date from account.changed (applied only when its version is not older than the one held) and ip.flagged.",
+          "It never answers `locked: false` as a fact it does not have:",
+          "- `200` without `stale`: the state as of every change written before this process started, plus what came since. An account it never heard of is unlocked with empty lists.",
+          '- `200` with `"stale": true`: the best state it knows, but a newer change may not be applied yet (the cache is still replaying after a start), or, for an unknown account, unlocked entries were dropped to stay within INGEST_STATUS_MAX_ACCOUNTS (locked accounts are never dropped, so `locked: false` still holds, but country lists may be missing).',
+          "- `503` `status-not-ready` with `retry-after`: the cache is still replaying and holds nothing for this account yet; it may be locked on a partition not read yet.",
+          "",
+          "Game servers: honour `locked: true` whether stale or not (kick or refuse the login). On `503`, retry after `retry-after` seconds (a replay takes seconds); if the login cannot wait, treat the account as you would an unknown status under your own policy: use your last known status for it when you have one, never assume unlocked for an account you saw locked. A stale `locked: false` may let a login through whose lock is a moment away: loginguard still decides on every login you report and kicks the session if it locks. Send every login regardless of the status answer.",
+        ].join("\n"),
         security: [{ ingestKey: [] }],
         parameters: [
           { name: "accountId", in: "path", required: true, schema: { type: "string", maxLength: 128 } },
@@ -96,8 +103,14 @@ export const ingestOpenApi: OpenApiFragment = {
             description: "The account's status",
             content: { "application/json": { schema: { $ref: "#/components/schemas/AccountStatus" } } },
           },
-          "400": problem("accountId too long, or ip not an IP address"),
+          "400": problem(
+            "accountId too long or holding control characters or invalid UTF-8, or ip not an IP address",
+          ),
           "401": problem("Missing or wrong ingest key"),
+          "503": {
+            ...problem("status-not-ready: the cache is still replaying and does not know this account yet"),
+            headers: retryAfter,
+          },
         },
       },
     },
@@ -121,12 +134,23 @@ export const ingestOpenApi: OpenApiFragment = {
           },
           ip: { type: "string", description: "IPv4 or IPv6 address, no port" },
           result: { type: "string", enum: ["success", "failure"] },
-          failureReason: { type: ["string", "null"], maxLength: 128 },
+          failureReason: {
+            type: ["string", "null"],
+            description: "Free text: control characters removed, cut to 128 characters",
+          },
           gameId: { type: ["string", "null"], maxLength: 128 },
           serverId: { type: ["string", "null"], maxLength: 128 },
           sessionId: { type: ["string", "null"], maxLength: 256, description: "Needed to kick the session" },
-          deviceId: { type: ["string", "null"], maxLength: 256 },
-          userAgent: { type: ["string", "null"], maxLength: 512 },
+          deviceId: {
+            type: ["string", "null"],
+            description:
+              "Free text: control characters removed, cut to 256 characters, never refused for its content",
+          },
+          userAgent: {
+            type: ["string", "null"],
+            description:
+              "Free text: control characters removed, cut to 512 characters, never refused for its content",
+          },
         },
       },
       AccountStatus: {
@@ -148,6 +172,12 @@ export const ingestOpenApi: OpenApiFragment = {
             ],
           },
           ipFlagged: { type: "boolean", description: "Present when ?ip= was given" },
+          stale: {
+            type: "boolean",
+            enum: [true],
+            description:
+              "Present (true) when a newer change may not be applied yet; honour locked: true, re-check locked: false",
+          },
         },
       },
       Problem: {

@@ -1,4 +1,5 @@
 import { silentLogger } from "@loginguard/observability";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApp, mountOperationalRoutes } from "./app";
@@ -39,6 +40,34 @@ describe("error boundary", () => {
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).errors[0].path).toBe("n");
     expect(await (await post(JSON.stringify({ n: 1 }))).json()).toEqual({ n: 1 });
+  });
+
+  it("415 for a body declared in a charset other than UTF-8; UTF-8 declared is fine", async () => {
+    const latin1 = await post(JSON.stringify({ n: 1 }), "application/json; charset=iso-8859-1");
+    expect(latin1.status).toBe(415);
+    expect((await latin1.json()).detail).toMatch(/iso-8859-1/);
+    expect((await post(JSON.stringify({ n: 1 }), "application/json; charset=UTF-8")).status).toBe(200);
+  });
+
+  it("refuses identifiers in paths with control characters or invalid UTF-8 in every service, naming them", async () => {
+    const sub = createApp({ service: "t", logger: silentLogger() });
+    const routes = new Hono();
+    routes.get("/v1/accounts/:accountId/logins", (c) => c.json({ id: c.req.param("accountId") }));
+    routes.post("/v1/staff/accounts/:accountId/erase", (c) => c.json({ id: c.req.param("accountId") }));
+    routes.post("/v1/me/logins/:eventId/answer", (c) => c.json({ id: c.req.param("eventId") }));
+    sub.route("/", routes);
+    for (const [method, path, name] of [
+      ["GET", "/v1/accounts/a%00b/logins", "accountId"],
+      ["GET", "/v1/accounts/a%0D%0Ab/logins", "accountId"],
+      ["GET", "/v1/accounts/%C3%28/logins", "accountId"],
+      ["POST", "/v1/staff/accounts/x%1B/erase", "accountId"],
+      ["POST", "/v1/me/logins/%ED%A0%80/answer", "eventId"],
+    ] as const) {
+      const res = await sub.request(path, { method });
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).errors).toEqual([expect.objectContaining({ path: name })]);
+    }
+    expect(await (await sub.request("/v1/accounts/%ED%95%9C-ok/logins")).json()).toEqual({ id: "한-ok" });
   });
 
   it("hides unexpected errors behind a 500 and keeps 503s", async () => {

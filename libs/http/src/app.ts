@@ -1,9 +1,17 @@
 import { describeError } from "@loginguard/errors";
+import { IDENTIFIER_MESSAGES, pathIdentifierProblem } from "@loginguard/events";
 import { type Logger, metrics, registry } from "@loginguard/observability";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { fastBodyLimit } from "./body-limit";
 import { HttpProblem, problemResponse, problems, toProblem } from "./problem";
+
+/** Path parameters that are identifiers, under every service's routes. */
+const IDENTIFIER_PATHS: ReadonlyArray<readonly [string, string]> = [
+  ["/v1/accounts/:accountId/*", "accountId"],
+  ["/v1/staff/accounts/:accountId/*", "accountId"],
+  ["/v1/me/logins/:eventId/*", "eventId"],
+];
 
 /** Readiness probe of one dependency (event log, database): resolves when usable. */
 export type ReadinessCheck = () => Promise<void>;
@@ -37,6 +45,22 @@ export function createApp(options: AppOptions): Hono {
     "*",
     fastBodyLimit(limit, (c) => problemResponse(c, toProblem(problems.tooLarge(limit)))),
   );
+
+  // Identifiers in paths follow the one text rule (issue 9 point 6): refused with control
+  // characters or invalid UTF-8, a 400 naming the parameter, in every service.
+  for (const [pattern, name] of IDENTIFIER_PATHS) {
+    app.use(pattern, async (c, next) => {
+      const value = c.req.param(name) ?? "";
+      const problem = pathIdentifierProblem(value);
+      if (problem) {
+        return problemResponse(
+          c,
+          toProblem(problems.validation([{ path: name, message: IDENTIFIER_MESSAGES[problem] }]), c.req.path),
+        );
+      }
+      await next();
+    });
+  }
 
   app.notFound((c) =>
     problemResponse(c, toProblem(problems.notFound(`No route for ${c.req.method} ${c.req.path}`))),

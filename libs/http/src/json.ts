@@ -21,6 +21,11 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 export async function readJsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw problems.unsupportedMediaType();
+  // JSON is UTF-8 (RFC 8259); a body declared in another charset is refused, never stored mangled.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw problems.unsupportedMediaType(`Send JSON in UTF-8; charset=${charset} is not accepted`);
+  }
   const text = await c.req.text();
   try {
     return JSON.parse(text);
