@@ -283,26 +283,33 @@ export function busContract(driver: string, makeHarness: () => Promise<BusHarnes
           },
         });
 
-      it("dead-letters a poison record with the reason and moves on", async () => {
+      /** A stage on a fresh input topic, its output and dead letters collected. */
+      async function stageRig() {
         const input = await freshTopic(1);
         const output = await freshTopic(1);
         await harness.createTopic(dlqTopicOf(input), 1);
-        const seenOut = collector();
-        const seenDlq = collector();
+        const out = collector();
+        const dlq = collector();
         open.push(
           await bus.subscribe({
             group: `${output}-r`,
             topics: [output],
-            handleBatch: async (x) => seenOut.add(x.records),
+            handleBatch: async (x) => out.add(x.records),
           }),
         );
         open.push(
           await bus.subscribe({
             group: `${input}-d`,
             topics: [dlqTopicOf(input)],
-            handleBatch: async (x) => seenDlq.add(x.records),
+            handleBatch: async (x) => dlq.add(x.records),
           }),
         );
+        return { input, output, out, dlq };
+      }
+      const eventIdOf = (r: BusRecord) => JSON.parse(r.value!.toString()).eventId;
+
+      it("dead-letters a poison record with the reason and moves on", async () => {
+        const { input, output, out: seenOut, dlq: seenDlq } = await stageRig();
         const stage = await startStage(bus, {
           name: `${input}-stage`,
           input,
@@ -379,31 +386,6 @@ export function busContract(driver: string, makeHarness: () => Promise<BusHarnes
         // Output ids derive from input ids: the correlation id travels.
         expect(out.seen[0]!.headers.ce_correlationid).toBe("corr-1");
       });
-
-      /** A stage on a fresh input topic, its output and dead letters collected. */
-      async function stageRig() {
-        const input = await freshTopic(1);
-        const output = await freshTopic(1);
-        await harness.createTopic(dlqTopicOf(input), 1);
-        const out = collector();
-        const dlq = collector();
-        open.push(
-          await bus.subscribe({
-            group: `${output}-r`,
-            topics: [output],
-            handleBatch: async (x) => out.add(x.records),
-          }),
-        );
-        open.push(
-          await bus.subscribe({
-            group: `${input}-d`,
-            topics: [dlqTopicOf(input)],
-            handleBatch: async (x) => dlq.add(x.records),
-          }),
-        );
-        return { input, output, out, dlq };
-      }
-      const eventIdOf = (r: BusRecord) => JSON.parse(r.value!.toString()).eventId;
 
       it("dead-letters what a programming error breaks (wrong result count, output failing its schema) and moves on", async () => {
         const { input, output, out, dlq } = await stageRig();

@@ -1,17 +1,7 @@
 import type { BusRecord, OutgoingRecord } from "@loginguard/bus";
 import { dlqTopicOf, EVENT_TYPES, TOPICS } from "@loginguard/events";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  at,
-  eventually,
-  KEYS,
-  productEnv,
-  type Receivers,
-  type RunningProduct,
-  startProduct,
-  startReceivers,
-  tempDataDir,
-} from "./product";
+import { afterAll, describe, expect, it } from "vitest";
+import { at, eventually, KEYS, useEmbeddedProduct } from "./product";
 
 const KR = "175.223.10.4";
 const BR = "177.67.80.1";
@@ -27,25 +17,14 @@ type Json = any;
  * the partition goes on.
  */
 describe("bad input (embedded)", () => {
-  let receivers: Receivers;
-  let data: ReturnType<typeof tempDataDir>;
-  let product: RunningProduct;
+  const fixture = useEmbeddedProduct("bad-input");
   const tally = new Map<string, number>();
-
-  beforeAll(async () => {
-    receivers = await startReceivers();
-    data = tempDataDir("bad-input");
-    product = await startProduct(productEnv(receivers, data.dir));
-  });
-  afterAll(async () => {
+  afterAll(() => {
     console.log("bad-input answers:", Object.fromEntries(tally));
-    await product?.stop();
-    await receivers?.close();
-    data?.remove();
   });
 
   async function send(body: string, type = "application/json", key = KEYS.ingest) {
-    const res = await fetch(`${product.url}/v1/logins`, {
+    const res = await fetch(`${fixture.product.url}/v1/logins`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": type },
       body,
@@ -129,7 +108,7 @@ describe("bad input (embedded)", () => {
     // Nothing of those batches reached the history (the first login of each was valid).
     await new Promise((r) => setTimeout(r, 1500));
     for (const account of accounts.slice(0, 5)) {
-      const history = await product.api.history(account);
+      const history = await fixture.product.api.history(account);
       expect(history.status).toBe(200);
       expect(history.body.items).toEqual([]);
     }
@@ -163,13 +142,13 @@ describe("bad input (embedded)", () => {
     );
     expect(res.status).toBe(202);
     const items = await eventually("three lines", async () => {
-      const h = await product.api.history(account);
+      const h = await fixture.product.api.history(account);
       return h.body?.items?.length === 3 ? (h.body.items as Json[]) : undefined;
     });
     const text = JSON.stringify(items);
     expect(text).not.toMatch(/\\u0000|\\r|\\n/);
     expect(items.map((i) => i.device ?? null)).toContain("device");
-    const metrics = await (await fetch(`${product.url}/metrics`)).text();
+    const metrics = await (await fetch(`${fixture.product.url}/metrics`)).text();
     expect(metrics).toMatch(
       /loginguard_text_cleaned_total\{[^}]*field="userAgent"[^}]*kind="truncated"[^}]*\} [1-9]/,
     );
@@ -228,7 +207,7 @@ describe("bad input (embedded)", () => {
         },
       );
     }
-    await product.started.bus.publish(bad);
+    await fixture.product.started.bus.publish(bad);
     // A good login of the same account (same partitions) after the bad records still gets locked.
     const res = await send(
       JSON.stringify({
@@ -247,11 +226,11 @@ describe("bad input (embedded)", () => {
     expect(res.status).toBe(202);
     await eventually(
       "locked after the bad records",
-      async () => (await product.api.status(account)).body.locked === true,
+      async () => (await fixture.product.api.status(account)).body.locked === true,
     );
 
     const dead: BusRecord[] = [];
-    const sub = await product.started.bus.subscribe({
+    const sub = await fixture.product.started.bus.subscribe({
       group: `bad-input-dlq-${Date.now()}`,
       topics: topics.map(([t]) => dlqTopicOf(t)),
       commit: false,

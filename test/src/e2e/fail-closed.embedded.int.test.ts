@@ -1,14 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  at,
-  eventually,
-  productEnv,
-  type Receivers,
-  type RunningProduct,
-  startProduct,
-  startReceivers,
-  tempDataDir,
-} from "./product";
+import { describe, expect, it } from "vitest";
+import { at, eventually, useEmbeddedProduct } from "./product";
 
 const KR = "175.223.10.4";
 const BR = "177.67.80.1";
@@ -19,23 +10,11 @@ const BR = "177.67.80.1";
  * the account stayed unlocked with no line in its history.
  */
 describe("fail closed on the security path (embedded)", () => {
-  let receivers: Receivers;
-  let data: ReturnType<typeof tempDataDir>;
-  let product: RunningProduct;
-
-  beforeAll(async () => {
-    receivers = await startReceivers();
-    data = tempDataDir("fail-closed");
-    product = await startProduct(productEnv(receivers, data.dir));
-  });
-  afterAll(async () => {
-    await product?.stop();
-    await receivers?.close();
-    data?.remove();
-  });
+  const fixture = useEmbeddedProduct("fail-closed");
 
   it("KR, KR, then BR ten minutes later with a NUL in the user agent: locked, and the login in the history", async () => {
     const account = `nul-ua-${Date.now().toString(36)}`;
+    const product = fixture.product;
     const res = await product.api.postLogins([
       { accountId: account, occurredAt: at(0), ip: KR, result: "success", sessionId: "s1" },
       { accountId: account, occurredAt: at(5), ip: KR, result: "success", sessionId: "s2" },

@@ -6,6 +6,7 @@ import { type StartedLoginguard, startLoginguard } from "@loginguard/cli";
 import { startSmtpServer, type TestSmtpServer } from "@loginguard/testing/smtp";
 import { startTwilioApi, type TwilioApi } from "@loginguard/testing/twilio";
 import { startWebhookReceiver, type WebhookReceiver } from "@loginguard/testing/webhooks";
+import { afterAll, beforeAll } from "vitest";
 
 /** What every product under test is wired to: a real SMTP server, Twilio stand-in, webhook receiver. */
 export interface Receivers {
@@ -173,4 +174,48 @@ export async function eventually<T>(
 /** ISO time `minutes` after a fixed base. */
 export function at(minutes: number, base = Date.now() - 3 * 3600_000): string {
   return new Date(base + minutes * 60_000).toISOString();
+}
+
+/** An embedded product and its receivers for one test file (see {@link useEmbeddedProduct}). */
+export interface EmbeddedProductFixture {
+  readonly product: RunningProduct;
+  readonly receivers: Receivers;
+  /** Stops the product and starts it again on the same data directory (a restart). */
+  restart(): Promise<RunningProduct>;
+}
+
+/**
+ * Starts an embedded product wired to real receivers before the file's tests and removes it
+ * after; `label` names its temporary data directory.
+ */
+export function useEmbeddedProduct(label: string): EmbeddedProductFixture {
+  let receivers: Receivers | undefined;
+  let data: ReturnType<typeof tempDataDir> | undefined;
+  let product: RunningProduct | undefined;
+  beforeAll(async () => {
+    receivers = await startReceivers();
+    data = tempDataDir(label);
+    product = await startProduct(productEnv(receivers, data.dir));
+  });
+  afterAll(async () => {
+    await product?.stop();
+    await receivers?.close();
+    data?.remove();
+  });
+  return {
+    get product() {
+      if (!product) throw new Error("the product is not started");
+      return product;
+    },
+    get receivers() {
+      if (!receivers) throw new Error("the receivers are not started");
+      return receivers;
+    },
+    async restart() {
+      if (!product || !receivers || !data) throw new Error("the product is not started");
+      await product.stop();
+      product = await startProduct(productEnv(receivers, data.dir));
+      return product;
+    },
+  };
 }

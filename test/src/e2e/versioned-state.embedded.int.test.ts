@@ -1,16 +1,7 @@
 import type { BusRecord } from "@loginguard/bus";
 import { TOPICS } from "@loginguard/events";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  at,
-  eventually,
-  productEnv,
-  type Receivers,
-  type RunningProduct,
-  startProduct,
-  startReceivers,
-  tempDataDir,
-} from "./product";
+import { describe, expect, it } from "vitest";
+import { at, eventually, type RunningProduct, useEmbeddedProduct } from "./product";
 
 const KR = "175.223.10.4";
 const BR = "177.67.80.1";
@@ -37,26 +28,14 @@ async function readAll(product: RunningProduct, topics: string[], until: (r: Bus
  * the responder, and not after a restart that replays the compacted topic.
  */
 describe("versioned account state (embedded)", () => {
-  let receivers: Receivers;
-  let data: ReturnType<typeof tempDataDir>;
-  let product: RunningProduct;
-  const env = () => productEnv(receivers, data.dir);
-
-  beforeAll(async () => {
-    receivers = await startReceivers();
-    data = tempDataDir("versioned");
-    product = await startProduct(env());
-  });
-  afterAll(async () => {
-    await product?.stop();
-    await receivers?.close();
-    data?.remove();
-  });
+  const fixture = useEmbeddedProduct("versioned");
 
   it("lock, staff unlock, then a redelivery of the locking login's events: status, portal and responder still say unlocked", async () => {
     const account = `versioned-${Date.now().toString(36)}`;
     const email = `${account}@example.test`;
     const brLogin = `${account}-br`;
+    let product = fixture.product;
+    const receivers = fixture.receivers;
     const api = () => product.api;
     expect((await api().setContact(account, { email })).status).toBe(200);
     await api().postLogins([
@@ -127,8 +106,7 @@ describe("versioned account state (embedded)", () => {
     expect(unlockHooks()).toHaveLength(1);
 
     // A restart replays account.changed from the beginning: the stale lock is its last record.
-    await product.stop();
-    product = await startProduct(env());
+    product = await fixture.restart();
     const afterRestart = await eventually("a warm status answer", async () => {
       const s = await api().status(account);
       return s.status === 200 && s.body.stale === undefined ? s.body : undefined;
