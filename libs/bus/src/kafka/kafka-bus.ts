@@ -2,6 +2,7 @@ import { describeError, LoginGuardError, permanentError, retryableError } from "
 import { createLogger } from "@loginguard/observability";
 import { type Admin, Kafka, logLevel, Partitioners, type Producer, type TopicMessages } from "kafkajs";
 import type { Bus, OutgoingRecord, Subscription } from "../bus";
+import { LagSampler } from "./lag-sampler";
 import { kafkaLogCreator } from "./log";
 import { type KafkaBusOptions, resolveOptions } from "./options";
 import { PublishBatcher } from "./publish-batcher";
@@ -18,6 +19,8 @@ import { ensureTopics, listTopics } from "./topics";
  * - subscribe: one kafkajs consumer per call in `group`, `eachBatch`, offsets committed manually
  *   after each handled chunk (coalesced, one commit request in flight; flushed on stop).
  * - ensureTopics: the admin API, checked against metadata; throws naming what it could not create.
+ * - consumer lag of every subscribed group, sampled every `lagSampleIntervalMs` through the admin
+ *   API into `loginguard_consumer_lag_records` (the embedded driver's gauge).
  */
 export function createKafkaBus(options: KafkaBusOptions): Bus {
   const logger = options.logger ?? createLogger("bus.kafka");
@@ -66,6 +69,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     });
     return adminReady;
   };
+
+  const lag = new LagSampler(connectAdmin, opts.lagSampleIntervalMs, logger);
 
   const send = async (records: OutgoingRecord[]): Promise<void> => {
     const byTopic = new Map<string, TopicMessages>();
@@ -134,10 +139,13 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async subscribe(subscribeOptions) {
       if (closed) throw permanentError("the Kafka bus is closed", "bus_closed");
-      const subscription = await startSubscription(kafka, opts, subscribeOptions, (s) =>
-        subscriptions.delete(s),
-      );
+      let untrack = () => {};
+      const subscription = await startSubscription(kafka, opts, subscribeOptions, (s) => {
+        subscriptions.delete(s);
+        untrack();
+      });
       subscriptions.add(subscription);
+      untrack = lag.track(subscribeOptions.group, subscribeOptions.topics);
       return subscription;
     },
 
@@ -146,6 +154,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       closed = true;
       await Promise.allSettled([...subscriptions].map((s) => s.stop()));
       await batcher.close();
+      await lag.close();
       const disconnects: Promise<void>[] = [];
       if (producerReady) disconnects.push(producerReady.then((p) => p.disconnect()));
       if (adminReady) disconnects.push(adminReady.then((a) => a.disconnect()));

@@ -61,6 +61,11 @@ export interface KafkaBusOptions {
   allowAutoTopicCreation?: boolean;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * How often consumer lag is sampled (one ListOffsets per topic and one OffsetFetch per group
+   * per round). Default 10 s; 0 turns sampling off.
+   */
+  lagSampleIntervalMs?: number;
 }
 
 /** Options with every default filled in. */
@@ -103,6 +108,7 @@ export function resolveOptions(options: KafkaBusOptions, logger: Logger): Resolv
     allowAutoTopicCreation: options.allowAutoTopicCreation ?? false,
     connectionTimeoutMs: options.connectionTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    lagSampleIntervalMs: options.lagSampleIntervalMs ?? 10_000,
   };
   for (const key of [
     "lingerMs",
