@@ -14,7 +14,7 @@ import { ensureTopics, listTopics } from "./topics";
  * The Bus on Apache Kafka (or any Kafka-protocol cluster) through kafkajs.
  *
  * - publish: records of concurrent calls are joined into one `sendBatch` (`acks=-1`, not
- *   idempotent) after `lingerMs` or once `maxBatchRecords` are pending; one send in flight at a
+ *   idempotent unless `idempotent`) after `lingerMs` or once `maxBatchRecords` are pending; one send in flight at a
  *   time keeps per-key order. A failed send rejects with a retryable LoginGuardError.
  * - subscribe: one kafkajs consumer per call in `group`, `eachBatch`, offsets committed manually
  *   after each handled chunk (coalesced, one commit request in flight; flushed on stop).
@@ -43,7 +43,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const connectProducer = (): Promise<Producer> => {
     producerReady ??= (async () => {
       const producer = kafka.producer({
-        idempotent: false,
+        idempotent: opts.idempotent,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: opts.allowAutoTopicCreation,
         createPartitioner: Partitioners.DefaultPartitioner,

@@ -66,6 +66,11 @@ export interface KafkaBusOptions {
    * per round). Default 10 s; 0 turns sampling off.
    */
   lagSampleIntervalMs?: number;
+  /**
+   * kafkajs's idempotent producer (`idempotent: true`). Default false: chosen by test, see the
+   * leader-kill test in libs/bus/test/kafka-failover.int.test.ts and docs/ARCHITECTURE.md section 14.
+   */
+  idempotent?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -109,6 +114,7 @@ export function resolveOptions(options: KafkaBusOptions, logger: Logger): Resolv
     connectionTimeoutMs: options.connectionTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
     lagSampleIntervalMs: options.lagSampleIntervalMs ?? 10_000,
+    idempotent: options.idempotent ?? false,
   };
   for (const key of [
     "lingerMs",
