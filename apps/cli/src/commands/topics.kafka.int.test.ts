@@ -127,6 +127,11 @@ describe.skipIf(missing.skip)("loginguard topics apply on a real Kafka cluster",
         },
       ],
     });
+    // Brokers apply it from the KRaft metadata log a moment later.
+    for (let i = 0; i < 100; i++) {
+      if ((await configOf("login.located", ["segment.bytes"]))["segment.bytes"] === "10485760") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const file = copyOfTopicsFile("retention.json", (f) => {
       f.topics = f.topics.map((t) =>
         (t as { name: string }).name === "login.located" ? { ...t, retentionMs: 172_800_000 } : t,

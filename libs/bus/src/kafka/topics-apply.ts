@@ -19,6 +19,10 @@ const TOPIC_RESOURCE = 2;
 /** DescribeConfigs `configSource` of a config set on the topic itself. */
 const DYNAMIC_TOPIC_CONFIG = 1;
 
+/** How often, and how far apart, the result is read back before it counts as not applied. */
+const VERIFY_ATTEMPTS = 20;
+const VERIFY_INTERVAL_MS = 250;
+
 /** What `applyKafkaTopics` did: the plan it followed, and whether it changed the cluster. */
 export interface KafkaTopicsApplyResult {
   plan: KafkaTopicsPlan;
@@ -83,7 +87,9 @@ export async function planKafkaTopicsOn(
  * `loginguard topics apply` on Kafka: plans (see `planKafkaTopics`), then unless `dryRun` or
  * blocked creates the missing topics, sends AlterConfigs with each changed topic's full config
  * set, adds partitions where allowed, and checks the result: a fresh plan must find nothing left
- * to do, else it throws naming what remained.
+ * to do (read again for up to 5 s while the brokers catch up), else it throws naming what remained.
+ * The plan is read, then written: a config set on a topic by someone else between the two (or
+ * not yet visible on the broker that answered DescribeConfigs) is not among the overrides kept.
  */
 export async function applyKafkaTopicsWith(
   admin: Admin,
@@ -125,8 +131,23 @@ export async function applyKafkaTopicsWith(
     });
   }
 
-  const after = await planKafkaTopicsOn(admin, specs, options);
-  if (!planChangesNothing(after)) {
+  // Brokers learn config and partition changes from the KRaft metadata log a moment later, and
+  // DescribeConfigs may be answered by one that has not yet: look again for a while.
+  // A broker that does not know a new topic yet answers UNKNOWN_TOPIC_OR_PARTITION: also "not yet".
+  let after: KafkaTopicsPlan | undefined;
+  let lastError: unknown;
+  for (let i = 0; i <= VERIFY_ATTEMPTS; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, VERIFY_INTERVAL_MS));
+    try {
+      after = await planKafkaTopicsOn(admin, specs, options);
+      lastError = undefined;
+      if (planChangesNothing(after)) break;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  if (lastError !== undefined) throw lastError;
+  if (after && !planChangesNothing(after)) {
     const left = after.topics
       .filter((t) => t.create || t.configChanges.length > 0 || t.partitions?.action === "increase")
       .map((t) => t.name);
