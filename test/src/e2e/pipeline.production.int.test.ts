@@ -150,7 +150,7 @@ describe.skipIf(missing.skip)(
       const refusedWhileDown = statuses.filter((s) => s === 503).length;
       expect(statuses.filter((s) => s === 202)).toEqual([]);
       // Both at once: a node counts as started once it sees every broker of the cluster.
-    await Promise.all(down.map((node) => cluster.start(node)));
+      await Promise.all(down.map((node) => cluster.start(node)));
       const upAt = Date.now();
       await posting;
       await expectNothingLostOrDoubled(api, receivers, prefix);
