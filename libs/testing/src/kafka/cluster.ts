@@ -262,7 +262,12 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
  * Waits until every partition of a new topic has a leader that hosts it: ListOffsets (which goes
  * to each leader) answers for all partitions, so a first produce does not meet UNKNOWN_TOPIC.
  */
-async function waitForTopic(admin: Admin, name: string, partitions: number, logs: () => string): Promise<void> {
+async function waitForTopic(
+  admin: Admin,
+  name: string,
+  partitions: number,
+  logs: () => string,
+): Promise<void> {
   const deadline = Date.now() + 30_000;
   let last = "";
   for (;;) {
