@@ -120,7 +120,24 @@ function ensureExitHook(): void {
  * done; nodes are also killed when this process exits, and ones left by a killed process are
  * killed by the next start.
  */
-export async function startKafkaCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+export function startKafkaCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+  return keepingAlive(startCluster(options));
+}
+
+/**
+ * Holds a timer while `work` runs: the nodes are unref'd child processes and a refused probe
+ * connection holds no handle, so a bare script (`loginguard dev up`) would otherwise exit mid-start.
+ */
+async function keepingAlive<T>(work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => {}, 1_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function startCluster(options: KafkaClusterOptions): Promise<KafkaCluster> {
   const count = options.brokers ?? 1;
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const libs = await ensureKafkaLibs();
@@ -229,7 +246,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     async start(id) {
       const node = nodeOf(id);
       node.start();
-      await waitServing(node, count, Date.now() + startTimeoutMs, () => logs(id, 40));
+      await keepingAlive(waitServing(node, count, Date.now() + startTimeoutMs, () => logs(id, 40)));
     },
     logs,
     stopAll,
