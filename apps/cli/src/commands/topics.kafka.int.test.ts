@@ -127,11 +127,14 @@ describe.skipIf(missing.skip)("loginguard topics apply on a real Kafka cluster",
         },
       ],
     });
-    // Brokers apply it from the KRaft metadata log a moment later.
+    // Brokers apply it from the KRaft metadata log a moment later, each at its own pace, and the
+    // command's DescribeConfigs may go to any of them: wait until one shows it, then a little more
+    // (under load the others lagged by a second or more; one run kept a stale set without this).
     for (let i = 0; i < 100; i++) {
       if ((await configOf("login.located", ["segment.bytes"]))["segment.bytes"] === "10485760") break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    await new Promise((r) => setTimeout(r, 3_000));
     const file = copyOfTopicsFile("retention.json", (f) => {
       f.topics = f.topics.map((t) =>
         (t as { name: string }).name === "login.located" ? { ...t, retentionMs: 172_800_000 } : t,
