@@ -109,6 +109,31 @@ describe.skipIf(missing.skip)(
       );
     }, 240_000);
 
+    it("each Kafka consumer process exposes its group's lag per partition at /metrics, back to 0 once drained", async () => {
+      const lagOf = async () => {
+        const text = await (await fetch(`${service("logger-2").url}/metrics`)).text();
+        return [...text.matchAll(/^loginguard_consumer_lag_records\{([^}]*)\} (\d+)$/gm)]
+          .filter(
+            ([, labels]) => labels!.includes('group="logger"') && labels!.includes('topic="login.located"'),
+          )
+          .map(([, labels, value]) => ({
+            partition: /partition="(\d+)"/.exec(labels!)![1],
+            value: Number(value),
+          }));
+      };
+      // Sampled every 10 s (the driver's default): within a few rounds every partition is there, at 0.
+      let series: Awaited<ReturnType<typeof lagOf>> = [];
+      for (let i = 0; i < 60; i++) {
+        series = await lagOf();
+        if (series.length === 12 && series.every((s) => s.value === 0)) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(series.map((s) => s.partition).sort((a, b) => Number(a) - Number(b))).toEqual(
+        Array.from({ length: 12 }, (_, i) => String(i)),
+      );
+      expect(series.every((s) => s.value === 0)).toBe(true);
+    }, 90_000);
+
     it("two of three brokers down: ingest answers 503 with retry-after, nothing accepted is lost, the pipeline drains when they return", async () => {
       const prefix = "prod-isr";
       for (let n = 0; n < ACCOUNTS; n++)
