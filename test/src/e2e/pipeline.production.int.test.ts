@@ -174,7 +174,7 @@ describe.skipIf(missing.skip)(
       await new Promise((r) => setTimeout(r, 10_000));
       const refusedWhileDown = statuses.filter((s) => s === 503).length;
       expect(statuses.filter((s) => s === 202)).toEqual([]);
-      // Both at once: a node counts as started once it sees every broker of the cluster.
+      // Both at once: the controller quorum (2 of 3) is back as soon as either joins node 1.
       await Promise.all(down.map((node) => cluster.start(node)));
       const upAt = Date.now();
       await posting;
