@@ -7,11 +7,11 @@ import { at, eventually, productEnv, startProduct, startReceivers, tempDataDir }
 
 const KR = "175.223.10.4";
 const BR = "177.67.80.1";
-const missing = requireComponents("postgresql", "librdkafka", "cc", "kcat");
+const missing = requireComponents("postgresql", "java", "maven", "kcat");
 
 /**
  * issue 9 point 6, "records written straight to Kafka with kcat": the distributed product on the
- * Kafka-protocol cluster and PostgreSQL; bad records written with kcat to every stage's input
+ * three-node Apache Kafka cluster and PostgreSQL; bad records written with kcat to every stage's input
  * topic are dead-lettered with the reason (read back with kcat), and the same partitions go on.
  */
 describe.skipIf(missing.skip)("bad records written with kcat (distributed)", () => {
