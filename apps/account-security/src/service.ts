@@ -12,6 +12,7 @@ import { accountSecurityOpenApi } from "./http/openapi";
 import { mountPlayerRoutes } from "./http/player-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
 import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
+import { registerDecisionSeries } from "./stage/decision-metrics";
 import { AccountStore } from "./state/account-store";
 import { AuditLog } from "./state/audit-log";
 import { DecisionStore } from "./state/decision-store";
@@ -144,6 +145,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     migrate: runMigrations,
     async start() {
       await runMigrations();
+      registerDecisionSeries();
       logger.info(
         { stateCache: cache, rulesGames: Object.keys(config.rules.games).length },
         "account-security starting",
@@ -151,6 +153,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
       stage = await startStage(bus, {
         name: STAGE_NAME,
         input: TOPICS.loginRecorded,
+        outputs: [TOPICS.securityDecided, TOPICS.accountChanged, TOPICS.ipFlagged],
         accepts: [EVENT_TYPES.loginRecorded],
         handleBatch: decideLogins,
         maxInFlight: config.maxInFlight,
