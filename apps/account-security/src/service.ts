@@ -13,6 +13,7 @@ import { mountPlayerRoutes } from "./http/player-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
 import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
 import { registerDecisionSeries } from "./stage/decision-metrics";
+import { OPERATOR_AUDIT_STAGE, operatorAuditStage } from "./stage/operator-audit";
 import { AccountStore } from "./state/account-store";
 import { AuditLog } from "./state/audit-log";
 import { DecisionStore } from "./state/decision-store";
@@ -113,6 +114,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
   });
 
   let stage: RunningStage | undefined;
+  let auditStage: RunningStage | undefined;
   const timers: NodeJS.Timeout[] = [];
   let migrated = false;
 
@@ -159,6 +161,10 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
         maxInFlight: config.maxInFlight,
         logger,
       });
+      auditStage = await startStage(
+        bus,
+        operatorAuditStage(db, logger.child({ stage: OPERATOR_AUDIT_STAGE })),
+      );
       await outbox.tryFlush();
       timers.push(setInterval(() => void outbox.tryFlush(), OUTBOX_RETRY_MS));
       timers.push(setInterval(() => void prune(), PRUNE_EVERY_MS));
@@ -167,8 +173,10 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     },
     async stop() {
       for (const t of timers.splice(0)) clearInterval(t);
+      await auditStage?.stop();
       await stage?.stop();
       stage = undefined;
+      auditStage = undefined;
     },
   };
 }

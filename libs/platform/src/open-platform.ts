@@ -1,4 +1,12 @@
-import { type Bus, createEmbeddedBus, createKafkaBus } from "@loginguard/bus";
+import type { ApiKeys } from "@loginguard/auth";
+import {
+  type Bus,
+  createEmbeddedBus,
+  createKafkaBus,
+  type EmbeddedBus,
+  type EndOffsets,
+  kafkaEndOffsets,
+} from "@loginguard/bus";
 import { type Database, openDatabase } from "@loginguard/db";
 import { permanentError } from "@loginguard/errors";
 import type { ReadinessCheck } from "@loginguard/http";
@@ -17,14 +25,17 @@ export interface PlatformOptions {
   dataDir: string;
   /** Whether this process needs a database (ingest and ip-checker on Kafka do not). */
   needsDatabase: boolean;
+  /** ADMIN_API_KEYS: set, `runModules` serves the operations admin API with them. */
+  adminKeys?: ApiKeys;
   logger?: Logger;
 }
 
 /** The options `openPlatform` takes from the environment: mode, database, data directory, Kafka timing. */
 export function platformOptionsFromEnv(
   env: PlatformEnv,
-): Pick<PlatformOptions, "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming"> {
+): Pick<PlatformOptions, "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming" | "adminKeys"> {
   return {
+    ...(env.ADMIN_API_KEYS ? { adminKeys: env.ADMIN_API_KEYS } : {}),
     kafkaBrokers: env.KAFKA_BROKERS,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
@@ -41,6 +52,10 @@ export interface Platform {
   readonly bus: Bus;
   readonly db: Database | undefined;
   readonly readiness: Record<string, ReadinessCheck>;
+  /** End offsets of a topic's partitions (the dead-letter tools read topics up to them). */
+  readonly endOffsets: EndOffsets;
+  /** Admin API keys of the operations admin API; empty: not served. */
+  readonly adminKeys: ApiKeys;
   close(): Promise<void>;
 }
 
@@ -64,15 +79,19 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
         )
       : undefined;
   let bus: Bus;
+  let embeddedBus: EmbeddedBus | undefined;
   try {
-    bus = distributed
-      ? createKafkaBus({
-          brokers: options.kafkaBrokers!,
-          clientId: `loginguard-${options.service}`,
-          ...options.kafkaGroupTiming,
-          rebalanceTimeoutMs: Math.max(10_000, 2 * (options.kafkaGroupTiming?.sessionTimeoutMs ?? 30_000)),
-        })
-      : await createEmbeddedBus({ db: db! });
+    if (distributed) {
+      bus = createKafkaBus({
+        brokers: options.kafkaBrokers!,
+        clientId: `loginguard-${options.service}`,
+        ...options.kafkaGroupTiming,
+        rebalanceTimeoutMs: Math.max(10_000, 2 * (options.kafkaGroupTiming?.sessionTimeoutMs ?? 30_000)),
+      });
+    } else {
+      embeddedBus = await createEmbeddedBus({ db: db! });
+      bus = embeddedBus;
+    }
   } catch (err) {
     await db?.close();
     throw err;
@@ -91,12 +110,16 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
       await db.sql.query("select 1");
     };
   }
+  const kafkaOffsets = embeddedBus ? undefined : kafkaEndOffsets(options.kafkaBrokers!);
   return {
     mode: distributed ? "distributed" : "embedded",
     bus,
     db,
     readiness,
+    adminKeys: options.adminKeys ?? new Map(),
+    endOffsets: (topic) => (embeddedBus ? embeddedBus.endOffsets(topic) : kafkaOffsets!.endOffsets(topic)),
     async close() {
+      await kafkaOffsets?.close();
       await bus.close();
       await db?.close();
     },

@@ -10,6 +10,8 @@ export interface EmbeddedBus extends Bus {
   readonly kind: "embedded";
   /** Committed versus end offsets of a consumer group, per partition (for metrics and tools). */
   lag(group: string): Promise<PartitionLag[]>;
+  /** Each partition's end offset (the next offset to be written), in partition order; [] for no topic. */
+  endOffsets(topic: string): Promise<number[]>;
 }
 
 interface Shared {
@@ -120,6 +122,11 @@ function openHandle(log: EmbeddedLog, shared: Shared): EmbeddedBus {
     async lag(group: string): Promise<PartitionLag[]> {
       checkOpen();
       return log.lag(group);
+    },
+
+    async endOffsets(topic: string): Promise<number[]> {
+      checkOpen();
+      return (log.registry.get(topic)?.partitions ?? []).map((p) => p.highWatermark);
     },
 
     close() {

@@ -1,2 +1,3 @@
+export { type KafkaEndOffsets, kafkaEndOffsets } from "./end-offsets";
 export { createKafkaBus } from "./kafka-bus";
 export type { KafkaBusOptions, KafkaRetryOptions, KafkaTopicDefaults } from "./options";

@@ -1,0 +1,35 @@
+import { retryableError } from "@loginguard/errors";
+import { type Admin, Kafka, logLevel } from "kafkajs";
+
+/** End offsets of Kafka topics through an admin client of its own (for the dead-letter tools). */
+export interface KafkaEndOffsets {
+  /** Each partition's high watermark, in partition order. */
+  endOffsets(topic: string): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** Opens an admin connection to `brokers` on first use; `close()` disconnects it. */
+export function kafkaEndOffsets(brokers: string[], clientId = "loginguard-dlq"): KafkaEndOffsets {
+  let admin: Promise<Admin> | undefined;
+  const connect = () => {
+    admin ??= (async () => {
+      const a = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).admin();
+      await a.connect();
+      return a;
+    })().catch((err: unknown) => {
+      admin = undefined;
+      throw retryableError(`Kafka admin connection failed: ${String(err)}`, "kafka_unavailable", {}, err);
+    });
+    return admin;
+  };
+  return {
+    async endOffsets(topic) {
+      const offsets = await (await connect()).fetchTopicOffsets(topic);
+      return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+    },
+    async close() {
+      if (admin) await (await admin.catch(() => undefined))?.disconnect();
+      admin = undefined;
+    },
+  };
+}
