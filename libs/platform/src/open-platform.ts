@@ -1,6 +1,7 @@
 import type { ApiKeys } from "@loginguard/auth";
 import {
   type Bus,
+  type CommittedOffsets,
   createEmbeddedBus,
   createKafkaBus,
   type EmbeddedBus,
@@ -54,6 +55,8 @@ export interface Platform {
   readonly readiness: Record<string, ReadinessCheck>;
   /** End offsets of a topic's partitions (the dead-letter tools read topics up to them). */
   readonly endOffsets: EndOffsets;
+  /** A consumer group's committed offsets on a topic (the loss detector's "handled" signal). */
+  readonly committedOffsets: CommittedOffsets;
   /** Admin API keys of the operations admin API; empty: not served. */
   readonly adminKeys: ApiKeys;
   close(): Promise<void>;
@@ -117,6 +120,16 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
     db,
     readiness,
     adminKeys: options.adminKeys ?? new Map(),
+    committedOffsets: async (group, topic) => {
+      if (!embeddedBus) return kafkaOffsets!.committedOffsets(group, topic);
+      const ends = await embeddedBus.endOffsets(topic);
+      const byPartition = new Map(
+        (await embeddedBus.lag(group))
+          .filter((l) => l.topic === topic)
+          .map((l) => [l.partition, l.committed]),
+      );
+      return ends.map((_, p) => byPartition.get(p) ?? null);
+    },
     endOffsets: (topic) => (embeddedBus ? embeddedBus.endOffsets(topic) : kafkaOffsets!.endOffsets(topic)),
     async close() {
       await kafkaOffsets?.close();

@@ -4,6 +4,9 @@ import type { Bus, BusRecord } from "../bus";
 /** Each partition's end offset of a topic, in partition order (from the driver's own admin view). */
 export type EndOffsets = (topic: string) => Promise<number[]>;
 
+/** A consumer group's committed offset per partition of a topic (null: nothing committed there). */
+export type CommittedOffsets = (group: string, topic: string) => Promise<Array<number | null>>;
+
 /**
  * Reads `topics` from their beginning up to the end offsets they had when called, through a
  * consumer group of its own (`<groupPrefix>-<uuid>`, so no other reader's position moves), and

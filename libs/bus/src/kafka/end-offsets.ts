@@ -5,6 +5,8 @@ import { type Admin, Kafka, logLevel } from "kafkajs";
 export interface KafkaEndOffsets {
   /** Each partition's high watermark, in partition order. */
   endOffsets(topic: string): Promise<number[]>;
+  /** A group's committed offset per partition of `topic` (null: nothing committed). */
+  committedOffsets(group: string, topic: string): Promise<Array<number | null>>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,12 @@ export function kafkaEndOffsets(brokers: string[], clientId = "loginguard-dlq"):
     async endOffsets(topic) {
       const offsets = await (await connect()).fetchTopicOffsets(topic);
       return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+    },
+    async committedOffsets(group, topic) {
+      const [entry] = await (await connect()).fetchOffsets({ groupId: group, topics: [topic] });
+      return (entry?.partitions ?? [])
+        .sort((a, b) => a.partition - b.partition)
+        .map((p) => (Number(p.offset) < 0 ? null : Number(p.offset)));
     },
     async close() {
       if (admin) await (await admin.catch(() => undefined))?.disconnect();
