@@ -11,6 +11,8 @@ const USAGE = `loginguard <command>
   stages list|set|pause|resume  each stage's in-flight limit, changed at run time
   staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
+  dev up [--brokers 3] [--data DIR]
+                              a local Kafka cluster and PostgreSQL for distributed mode
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -43,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
     case "simulate": {
       const { simulateCommand } = await import("./commands/simulate");
       return simulateCommand(args);
+    }
+    case "dev": {
+      const { devCommand } = await import("./commands/dev");
+      return devCommand(args, { env });
     }
     case undefined:
     case "help":

@@ -1,19 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireComponents, testEnv } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type KafkaCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topicsCommand } from "./topics";
 
-const missing = requireComponents("librdkafka", "cc");
+const missing = requireComponents("java", "maven");
 
 /**
- * `loginguard topics apply` on the Kafka-protocol test cluster. The librdkafka mock has no
- * CreateTopics/CreatePartitions, so what is tested here is the plan, idempotency on topics that
- * exist, and the clear error when a topic cannot be created.
+ * `loginguard topics apply` on a one-node Apache Kafka cluster: the plan, real creation of topics
+ * and partitions, idempotency, and the clear error when the cluster cannot create a topic (the
+ * file's replication factor 3 on one broker).
  */
 describe.skipIf(missing.skip)("loginguard topics apply on Kafka", () => {
-  let cluster: KafkaTestCluster;
+  let cluster: KafkaCluster;
   let dir: string;
   let file: string;
   const run = async (...args: string[]) => {
@@ -33,12 +34,12 @@ describe.skipIf(missing.skip)("loginguard topics apply on Kafka", () => {
     );
 
   beforeAll(async () => {
-    cluster = await startKafkaCluster({ brokers: 3 });
+    cluster = await startKafkaCluster();
     dir = mkdtempSync(join(testEnv.tmpRoot, "loginguard-topics-kafka-"));
     file = join(dir, "topics.json");
   });
   afterAll(async () => {
-    await cluster?.stop();
+    await cluster?.stopAll();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -77,7 +78,35 @@ describe.skipIf(missing.skip)("loginguard topics apply on Kafka", () => {
     expect(applied.err.join("\n")).toMatch(
       /topics apply failed: Kafka topics could not be ensured; missing topics: refunds\.issued \(3 partitions\), refunds\.issued\.dlq/,
     );
-    expect(applied.err.join("\n")).toContain("createTopic");
+    expect(applied.err.join("\n")).toContain("INVALID_REPLICATION_FACTOR");
+  });
+
+  it("creates missing topics and adds partitions on the cluster", async () => {
+    writeFileSync(
+      file,
+      JSON.stringify({
+        defaults: { partitions: 3, replicationFactor: 1, retentionMs: 86_400_000 },
+        topics: [
+          { name: "payments.made", partitions: 4 },
+          { name: "orders.paid", partitions: 6 },
+        ],
+      }),
+    );
+    const applied = await run();
+    expect(applied.code).toBe(0);
+    expect(applied.out.join("\n")).toMatch(/payments\.made/);
+    const admin = new Kafka({ brokers: cluster.bootstrap, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata();
+      const partitions = new Map(topics.map((t) => [t.name, t.partitions.length]));
+      expect(partitions.get("payments.made")).toBe(4);
+      expect(partitions.get("payments.made.dlq")).toBe(4);
+      expect(partitions.get("orders.paid")).toBe(6);
+    } finally {
+      await admin.disconnect();
+    }
+    expect((await run()).out.at(-1)).toBe("nothing changed: all 4 topics exist as declared");
   });
 
   it("refuses bad usage and a broken topics file", async () => {
