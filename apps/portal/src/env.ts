@@ -14,7 +14,8 @@ const apiKeys = z.string().transform((text, ctx): ApiKeys => {
 /** Shortest staff password accepted (ADMIN_PASSWORD, `loginguard staff add`, the console). */
 export const MIN_STAFF_PASSWORD_LENGTH = 12;
 
-const schema = z
+/** The variables this app reads (exported so infra checks can name them). */
+export const portalEnvSchema = z
   .object({
     /** HS256 secret of player tokens (32+ characters). Required (embedded mode generates one). */
     PLAYER_TOKEN_SECRET: z.string().min(32),
@@ -81,7 +82,7 @@ export interface PortalConfig {
 export function loadPortalConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
 ): PortalConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(portalEnvSchema, env);
   return {
     playerTokenSecret: e.PLAYER_TOKEN_SECRET,
     staffSessionSecret: e.STAFF_SESSION_SECRET,
