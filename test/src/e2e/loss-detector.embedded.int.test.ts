@@ -107,3 +107,67 @@ describe("the loss detector (embedded)", () => {
     });
   });
 });
+
+describe("the loss detector across restarts (embedded)", () => {
+  const WITHOUT_LOGGER = "ingest,ip-checker,account-security,responder,portal,relay";
+  let receivers: Receivers;
+  let data: { dir: string; remove(): void };
+  let product: RunningProduct | undefined;
+  const env = (extra: Record<string, string>) =>
+    productEnv(receivers, data.dir, {
+      LOSS_DETECTOR_DEADLINE_SECONDS: "2",
+      LOSS_DETECTOR_INTERVAL_SECONDS: "1",
+      ...extra,
+    });
+  const stuck = async (): Promise<StuckReport> => {
+    const res = await fetch(`${product!.url}/v1/overview`, {
+      headers: { authorization: `Bearer ${KEYS.admin}` },
+    });
+    return ((await res.json()) as { stuck: StuckReport }).stuck;
+  };
+
+  beforeAll(async () => {
+    receivers = await startReceivers();
+    data = tempDataDir("loss-restart");
+  });
+  afterAll(async () => {
+    await product?.stop();
+    await receivers?.close();
+    data?.remove();
+  });
+
+  it("keeps reporting the logins a stopped logger holds after the detector restarts, and clears once the logger runs", async () => {
+    product = await startProduct(env({ LOGINGUARD_SERVICES: WITHOUT_LOGGER }));
+    const account = `restart-${Date.now().toString(36)}`;
+    const held = [0, 1, 2].map((i) => ({
+      eventId: `${account}-e${i}`,
+      accountId: `${account}-${i}`,
+      occurredAt: at(i),
+      ip: "175.223.10.4",
+      result: "success" as const,
+    }));
+    expect((await product.api.postLogins(held)).status).toBe(202);
+    await eventually("three stuck logins", async () => (await stuck()).total === 3, 20_000);
+    await product.stop();
+
+    // The detector's state is in the portal's table, not in memory: a restart reports the same logins.
+    product = await startProduct(env({ LOGINGUARD_SERVICES: WITHOUT_LOGGER }));
+    const again = await eventually(
+      "the same three after the restart",
+      async () => {
+        const s = await stuck();
+        return s.total === 3 ? s : undefined;
+      },
+      20_000,
+    );
+    expect(again.logins.map((l) => l.loginId).sort()).toEqual(held.map((l) => l.eventId).sort());
+    await product.stop();
+
+    product = await startProduct(env({}));
+    await eventually(
+      "the report cleared with the logger back",
+      async () => (await stuck()).total === 0,
+      30_000,
+    );
+  });
+});
