@@ -54,6 +54,11 @@ export interface CloudEvent<T extends string = string, D = unknown> {
   time: string;
   subject: string;
   correlationId: string;
+  /**
+   * W3C trace context of the span that produced it (CloudEvents distributed-tracing extension,
+   * `ce_traceparent`); absent when nobody traces.
+   */
+  traceparent?: string;
   data: D;
 }
 

@@ -11,7 +11,7 @@ import {
 import { type Database, openDatabase } from "@loginguard/db";
 import { permanentError } from "@loginguard/errors";
 import type { ReadinessCheck } from "@loginguard/http";
-import { createLogger, type Logger } from "@loginguard/observability";
+import { configureTracing, createLogger, type Logger, shutdownTracing } from "@loginguard/observability";
 import type { PlatformEnv } from "./env";
 
 export interface PlatformOptions {
@@ -26,6 +26,8 @@ export interface PlatformOptions {
   dataDir: string;
   /** Whether this process needs a database (ingest and ip-checker on Kafka do not). */
   needsDatabase: boolean;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: set, spans are exported there (OpenTelemetry SDK). */
+  otlpEndpoint?: string;
   /** ADMIN_API_KEYS: set, `runModules` serves the operations admin API with them. */
   adminKeys?: ApiKeys;
   logger?: Logger;
@@ -34,8 +36,12 @@ export interface PlatformOptions {
 /** The options `openPlatform` takes from the environment: mode, database, data directory, Kafka timing. */
 export function platformOptionsFromEnv(
   env: PlatformEnv,
-): Pick<PlatformOptions, "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming" | "adminKeys"> {
+): Pick<
+  PlatformOptions,
+  "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming" | "adminKeys" | "otlpEndpoint"
+> {
   return {
+    ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     ...(env.ADMIN_API_KEYS ? { adminKeys: env.ADMIN_API_KEYS } : {}),
     kafkaBrokers: env.KAFKA_BROKERS,
     databaseUrl: env.DATABASE_URL,
@@ -68,6 +74,7 @@ export interface Platform {
  */
 export async function openPlatform(options: PlatformOptions): Promise<Platform> {
   const logger = options.logger ?? createLogger("platform");
+  if (options.otlpEndpoint) configureTracing({ otlpEndpoint: options.otlpEndpoint });
   const distributed = (options.kafkaBrokers?.length ?? 0) > 0;
   if (distributed && options.needsDatabase && !options.databaseUrl) {
     throw permanentError(
@@ -134,6 +141,7 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
     async close() {
       await kafkaOffsets?.close();
       await bus.close();
+      if (options.otlpEndpoint) await shutdownTracing().catch(() => undefined);
       await db?.close();
     },
   };

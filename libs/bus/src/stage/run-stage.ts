@@ -1,6 +1,13 @@
 import { describeError, LoginGuardError, retryability } from "@loginguard/errors";
 import { type CloudEvent, decodeEvent, dlqTopicOf, type EventType, encodeEvent } from "@loginguard/events";
-import { createLogger, metrics, zeroCounter } from "@loginguard/observability";
+import {
+  createLogger,
+  metrics,
+  startSpan,
+  traceIdOf,
+  traceparentOf,
+  zeroCounter,
+} from "@loginguard/observability";
 import type { BatchControl, Bus, BusRecord, OutgoingRecord, PartitionBatch } from "../bus";
 import { deadLetterOf } from "./dead-letter";
 import { RecentIds } from "./dedupe";
@@ -183,27 +190,51 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
     const done: string[] = [];
     let filtered = 0;
     if (accepted.length > 0) {
+      // A span per event, a child of the span that produced it: one login is one trace.
+      const spans = accepted.map(({ event }) =>
+        startSpan(def.name, event.traceparent, {
+          "loginguard.correlation_id": event.correlationId,
+          "messaging.destination.name": String(accepted[0]?.record.topic ?? ""),
+        }),
+      );
       const timer = metrics.stageHandlerSeconds.startTimer({ stage: def.name });
+      // The handler sees its own span as the event's trace context, for the calls it makes
+      // (the relay's HTTP request, the responder's providers).
       const outcomes = await handle(
-        accepted.map((a) => a.event),
+        accepted.map((a, i) => {
+          const traceparent = traceparentOf(spans[i]!);
+          return traceparent ? { ...a.event, traceparent } : a.event;
+        }),
         control,
       );
       timer();
       outcomes.forEach((outcome, i) => {
         const { record, event } = accepted[i]!;
+        const span = spans[i]!;
+        const traceparent = traceparentOf(span) ?? event.traceparent;
         if (outcome.ok) {
           const emits = toList(outcome.value);
           if (emits.length === 0) filtered++;
-          for (const emit of emits) out.push({ topic: emit.topic, ...encodeEvent(emit.event) });
+          for (const emit of emits) {
+            const outgoing = traceparent ? { ...emit.event, traceparent } : emit.event;
+            out.push({ topic: emit.topic, ...encodeEvent(outgoing) });
+          }
           done.push(event.id);
         } else {
+          span.setStatus({ code: 2, message: describeError(outcome.error).slice(0, 200) });
           logger.warn(
-            { err: describeError(outcome.error), ceId: event.id, correlationId: event.correlationId },
+            {
+              err: describeError(outcome.error),
+              ceId: event.id,
+              correlationId: event.correlationId,
+              traceId: traceIdOf(traceparent),
+            },
             "dead-lettering event",
           );
           dead.push(deadLetterOf(record, outcome.error, def.name, outcome.attempts));
         }
       });
+      for (const span of spans) span.end();
     }
 
     await publish([...out, ...dead], control);
