@@ -51,7 +51,8 @@ export function describeDlqReplay(mode: string, start: (routesDir: string) => Pr
         }),
       );
       h = await start(routesDir);
-    });
+      // A three-node Kafka cluster, PostgreSQL and the product start here: minutes on a loaded machine.
+    }, 300_000);
     afterAll(async () => {
       await h?.cleanup();
       await endpoint?.close();
