@@ -19,7 +19,8 @@ const apiKeys = z
 
 const secret = z.string().min(16, "must be at least 16 characters");
 
-const AccountSecurityEnvSchema = z.object({
+/** The variables this app reads (exported so infra checks can name them). */
+export const accountSecurityEnvSchema = z.object({
   /** HS256 secret of the player tokens (`sub` = accountId). Required. */
   PLAYER_TOKEN_SECRET: secret,
   /** HMAC secret of the staff session cookies and CSRF tokens. Required. */
@@ -83,7 +84,7 @@ export function derivePepper(playerTokenSecret: string): Uint8Array {
 export function loadAccountSecurityConfig(
   env: Record<string, string | undefined> = process.env,
 ): AccountSecurityConfig {
-  const e = parseEnv(AccountSecurityEnvSchema, env);
+  const e = parseEnv(accountSecurityEnvSchema, env);
   return {
     playerTokenSecret: e.PLAYER_TOKEN_SECRET,
     staffSessionSecret: e.STAFF_SESSION_SECRET,

@@ -1,5 +1,10 @@
 export { AccountActions, type StaffActor } from "./account-actions";
-export { type AccountSecurityConfig, derivePepper, loadAccountSecurityConfig } from "./env";
+export {
+  type AccountSecurityConfig,
+  accountSecurityEnvSchema,
+  derivePepper,
+  loadAccountSecurityConfig,
+} from "./env";
 export { SOURCE as ACCOUNT_SECURITY_SOURCE, STAGE_NAME as ACCOUNT_SECURITY_STAGE } from "./events";
 export { countryDistanceKm, countryPoint, greatCircleKm, isKnownCountryCode } from "./geo/country-points";
 export { accountSecurityOpenApi } from "./http/openapi";

@@ -12,6 +12,8 @@ import { accountSecurityOpenApi } from "./http/openapi";
 import { mountPlayerRoutes } from "./http/player-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
 import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
+import { registerDecisionSeries } from "./stage/decision-metrics";
+import { OPERATOR_AUDIT_STAGE, operatorAuditStage } from "./stage/operator-audit";
 import { AccountStore } from "./state/account-store";
 import { AuditLog } from "./state/audit-log";
 import { DecisionStore } from "./state/decision-store";
@@ -117,6 +119,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
   });
 
   let stage: RunningStage | undefined;
+  let auditStage: RunningStage | undefined;
   const timers: NodeJS.Timeout[] = [];
   let migrated = false;
 
@@ -149,6 +152,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     migrate: runMigrations,
     async start() {
       await runMigrations();
+      registerDecisionSeries();
       logger.info(
         { stateCache: cache, rulesGames: Object.keys(config.rules.games).length },
         "account-security starting",
@@ -156,12 +160,17 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
       stage = await startStage(bus, {
         name: STAGE_NAME,
         input: TOPICS.loginRecorded,
+        outputs: [TOPICS.securityDecided, TOPICS.accountChanged, TOPICS.ipFlagged],
         accepts: [EVENT_TYPES.loginRecorded],
         handleBatch: decideLogins,
         degrade: async (event: LoginRecordedEvent) => (await decideUnkept([event]))[0],
         maxInFlight: config.maxInFlight,
         logger,
       });
+      auditStage = await startStage(
+        bus,
+        operatorAuditStage(db, logger.child({ stage: OPERATOR_AUDIT_STAGE })),
+      );
       await outbox.tryFlush();
       timers.push(setInterval(() => void outbox.tryFlush(), OUTBOX_RETRY_MS));
       timers.push(setInterval(() => void prune(), PRUNE_EVERY_MS));
@@ -170,8 +179,10 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     },
     async stop() {
       for (const t of timers.splice(0)) clearInterval(t);
+      await auditStage?.stop();
       await stage?.stop();
       stage = undefined;
+      auditStage = undefined;
     },
   };
 }

@@ -54,7 +54,13 @@ export function createAllModules(
     "account-security": () =>
       createAccountSecurityService({ bus, db, config: loadAccountSecurityConfig(env) }),
     responder: () => createResponderService({ bus, db, config: loadResponderConfig(env) }),
-    portal: () => createPortalService({ bus, db, config: loadPortalConfig(env) }),
+    portal: () =>
+      createPortalService({
+        bus,
+        db,
+        config: loadPortalConfig(env),
+        committedOffsets: platform.committedOffsets,
+      }),
     relay: () => createRelayService({ bus, config: loadRelayConfig(env) }),
   };
   return services.map((name) => factories[name]());

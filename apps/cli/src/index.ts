@@ -1,3 +1,5 @@
+export { dlqCommand } from "./commands/dlq";
+export { stagesCommand } from "./commands/stages";
 export { banner, type StartedLoginguard, startLoginguard } from "./commands/start";
 export { type CommandIo, topicsCommand } from "./commands/topics";
 export { createAllModules, SERVICE_NAMES, type ServiceName, selectServices } from "./compose";

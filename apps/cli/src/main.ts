@@ -7,6 +7,8 @@ const USAGE = `loginguard <command>
 
   start                       run every service in one process (embedded defaults, port 8080)
   topics apply [--dry-run]    create missing topics from infra/topics.json
+  dlq list|show|replay        dead letters: list, inspect, replay with a progress bar
+  stages list|set|pause|resume  each stage's in-flight limit, changed at run time
   staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
   dev up [--brokers 3] [--data DIR]
@@ -27,6 +29,14 @@ async function main(argv: string[]): Promise<number> {
     case "topics": {
       const { topicsCommand } = await import("./commands/topics");
       return topicsCommand(args);
+    }
+    case "dlq": {
+      const { dlqCommand } = await import("./commands/dlq");
+      return dlqCommand(args);
+    }
+    case "stages": {
+      const { stagesCommand } = await import("./commands/stages");
+      return stagesCommand(args);
     }
     case "staff": {
       const { staffCommand } = await import("./commands/staff");

@@ -15,7 +15,8 @@ const apiKeys = z
   })
   .default(new Map());
 
-const IngestEnvSchema = z.object({
+/** The variables this app reads (exported so infra checks can name them). */
+export const ingestEnvSchema = z.object({
   /** Ingest API keys, `name:key` pairs separated by commas (keys 16+ characters). Default: none. */
   INGEST_API_KEYS: apiKeys,
   /** Events per second per key before 429 (bucket holds 2 s worth). Default 5000. */
@@ -65,7 +66,7 @@ export function uniqueStatusGroup(): string {
 
 /** Parses ingest's environment variables; throws a ConfigError naming every bad one. */
 export function loadIngestConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
-  const e = parseEnv(IngestEnvSchema, env);
+  const e = parseEnv(ingestEnvSchema, env);
   return {
     apiKeys: e.INGEST_API_KEYS,
     ratePerSecond: e.INGEST_RATE_PER_SECOND,

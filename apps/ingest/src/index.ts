@@ -1,4 +1,4 @@
-export { type IngestConfig, loadIngestConfig, uniqueStatusGroup } from "./env";
+export { type IngestConfig, ingestEnvSchema, loadIngestConfig, uniqueStatusGroup } from "./env";
 export { MAX_BATCH_LOGINS } from "./login-body";
 export { ingestOpenApi } from "./openapi";
 export { INGEST_SOURCE } from "./routes/post-logins";

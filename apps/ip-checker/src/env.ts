@@ -1,7 +1,8 @@
 import { envFields, parseEnv } from "@loginguard/config";
 import { z } from "zod";
 
-const IpCheckerEnvSchema = z.object({
+/** The variables this app reads (exported so infra checks can name them). */
+export const ipCheckerEnvSchema = z.object({
   /** Path of a MaxMind DB country/city file. Default: the CC0 database from npm (libs/geoip). */
   GEOIP_DB: z.string().min(1).optional(),
   /** GeoIP lookups cached (about 200 bytes each). Default 100000. */
@@ -20,7 +21,7 @@ export interface IpCheckerConfig {
 
 /** Parses ip-checker's environment variables; throws a ConfigError naming every bad one. */
 export function loadIpCheckerConfig(env: Record<string, string | undefined> = process.env): IpCheckerConfig {
-  const e = parseEnv(IpCheckerEnvSchema, env);
+  const e = parseEnv(ipCheckerEnvSchema, env);
   return {
     geoipPath: e.GEOIP_DB,
     geoipCacheSize: e.GEOIP_CACHE_SIZE,

@@ -1,4 +1,4 @@
-export { type IpCheckerConfig, loadIpCheckerConfig } from "./env";
+export { type IpCheckerConfig, ipCheckerEnvSchema, loadIpCheckerConfig } from "./env";
 export { locateLogin } from "./locate";
 export { createIpCheckerService, type IpCheckerService, type IpCheckerServiceOptions } from "./service";
 export { IP_CHECKER_STAGE, ipCheckerStage } from "./stage";

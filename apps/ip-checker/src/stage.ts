@@ -19,6 +19,7 @@ export function ipCheckerStage(
   return {
     name: IP_CHECKER_STAGE,
     input: TOPICS.loginAttempted,
+    outputs: [TOPICS.loginLocated],
     accepts: [EVENT_TYPES.loginAttempted],
     ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -15,7 +15,8 @@ const apiKeys = z.string().transform((text, ctx): ApiKeys => {
  * The logger's own variables. PORT, DATA_DIR, DATABASE_URL, KAFKA_BROKERS and LOG_LEVEL are the
  * platform's (`loadPlatformEnv` in @loginguard/platform).
  */
-const schema = z.object({
+/** The variables this app reads (exported so infra checks can name them). */
+export const loggerEnvSchema = z.object({
   /** Days of successful logins whose countries travel as `countriesSeen`. Default 90. */
   HISTORY_WINDOW_DAYS: envFields.positiveInt(90),
   /** Minutes in which failed logins are counted (per account and per IP). Default 15. */
@@ -57,7 +58,7 @@ export interface LoggerConfig extends HistorySettings {
 export function loadLoggerConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
 ): LoggerConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(loggerEnvSchema, env);
   return {
     historyWindowDays: e.HISTORY_WINDOW_DAYS,
     failureWindowMinutes: e.FAILURE_WINDOW_MINUTES,

@@ -1,6 +1,6 @@
 export { decodeCursor, encodeCursor, type HistoryCursor, PAGE_LIMITS } from "./cursor";
 export { summarizeDevice } from "./device";
-export { type HistorySettings, type LoggerConfig, loadLoggerConfig } from "./env";
+export { type HistorySettings, type LoggerConfig, loadLoggerConfig, loggerEnvSchema } from "./env";
 export { type ContextWindows, computeHistoryContexts, FAILURE_COUNT_CAP } from "./history-context";
 export type {
   HistoryItem,

@@ -30,6 +30,7 @@ export function recordStage(
   return {
     name: RECORD_STAGE,
     input: TOPICS.loginLocated,
+    outputs: [TOPICS.loginRecorded],
     accepts: [EVENT_TYPES.loginLocated],
     maxInFlight: options.maxInFlight,
     logger: options.logger,

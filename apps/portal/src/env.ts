@@ -14,7 +14,8 @@ const apiKeys = z.string().transform((text, ctx): ApiKeys => {
 /** Shortest staff password accepted (ADMIN_PASSWORD, `loginguard staff add`, the console). */
 export const MIN_STAFF_PASSWORD_LENGTH = 12;
 
-const schema = z
+/** The variables this app reads (exported so infra checks can name them). */
+export const portalEnvSchema = z
   .object({
     /** HS256 secret of player tokens (32+ characters). Required (embedded mode generates one). */
     PLAYER_TOKEN_SECRET: z.string().min(32),
@@ -36,6 +37,10 @@ const schema = z
     TRUST_PROXY: envFields.boolean(false),
     /** Records in flight in the portal's overview consumer. Default 200. */
     PORTAL_MAX_IN_FLIGHT: envFields.positiveInt(200),
+    /** Seconds within which an accepted login must reach a decision or "nothing to do" before the loss detector reports it. Default 300. */
+    LOSS_DETECTOR_DEADLINE_SECONDS: envFields.positiveInt(300),
+    /** Seconds between the loss detector's sweeps. Default 15. */
+    LOSS_DETECTOR_INTERVAL_SECONDS: envFields.positiveInt(15),
     /** production: Secure cookies and no development sign-in (/dev/sign-in answers 404). Default development. */
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   })
@@ -67,6 +72,8 @@ export interface PortalConfig {
   signIn: SignInThrottleSettings;
   trustProxy: boolean;
   maxInFlight: number;
+  /** The loss detector's deadline and sweep period, in milliseconds. */
+  lossDetector: { deadlineMs: number; intervalMs: number };
   /** NODE_ENV=production: Secure cookies, no development sign-in. */
   production: boolean;
 }
@@ -75,7 +82,7 @@ export interface PortalConfig {
 export function loadPortalConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
 ): PortalConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(portalEnvSchema, env);
   return {
     playerTokenSecret: e.PLAYER_TOKEN_SECRET,
     staffSessionSecret: e.STAFF_SESSION_SECRET,
@@ -89,6 +96,10 @@ export function loadPortalConfig(
     },
     trustProxy: e.TRUST_PROXY,
     maxInFlight: e.PORTAL_MAX_IN_FLIGHT,
+    lossDetector: {
+      deadlineMs: e.LOSS_DETECTOR_DEADLINE_SECONDS * 1000,
+      intervalMs: e.LOSS_DETECTOR_INTERVAL_SECONDS * 1000,
+    },
     production: e.NODE_ENV === "production",
   };
 }

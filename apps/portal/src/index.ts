@@ -3,6 +3,7 @@ export {
   loadPortalConfig,
   MIN_STAFF_PASSWORD_LENGTH,
   type PortalConfig,
+  portalEnvSchema,
   type SignInThrottleSettings,
 } from "./env";
 export { portalOpenApi } from "./http/openapi";

@@ -20,6 +20,12 @@ const platform = await openPlatform({
   logger,
 });
 if (!platform.db) throw new Error("the portal needs a database");
-const service = createPortalService({ bus: platform.bus, db: platform.db, config, logger });
+const service = createPortalService({
+  bus: platform.bus,
+  db: platform.db,
+  config,
+  logger,
+  committedOffsets: platform.committedOffsets,
+});
 const running = await runModules("portal", [service], platform, { port: platformEnv.PORT });
 logger.info({ url: running.url }, "portal listening");

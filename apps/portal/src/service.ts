@@ -1,4 +1,4 @@
-import type { Bus, RunningStage } from "@loginguard/bus";
+import type { Bus, CommittedOffsets, EmbeddedBus, RunningStage } from "@loginguard/bus";
 import { startStage } from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
@@ -13,6 +13,9 @@ import { portalOpenApi } from "./http/openapi";
 import { overviewRoutes } from "./http/overview-routes";
 import { pageRoutes } from "./http/page-routes";
 import { staffSessionRoutes } from "./http/staff-session-routes";
+import { LossDetector } from "./loss/detector";
+import { WATCH_STAGE, watchStage } from "./loss/watch-stage";
+import { WatchStore } from "./loss/watch-store";
 import { LoginRateSampler } from "./overview/metrics-sampler";
 import { overviewStage } from "./overview/overview-stage";
 import { OverviewStore } from "./overview/overview-store";
@@ -27,12 +30,19 @@ export interface PortalServiceOptions {
   logger?: Logger;
   /** The clock (tests). */
   clock?: () => Date;
+  /**
+   * A group's committed offsets (the platform's); the loss detector reads account-security's on
+   * `login.recorded`. Default: the embedded bus's own; required on Kafka for the detector to run.
+   */
+  committedOffsets?: CommittedOffsets;
 }
 
 /** The module plus what the CLI and tests reach for. */
 export interface PortalService extends ServiceModule {
   readonly staff: StaffStore;
   readonly overview: OverviewStore;
+  /** The loss detector (undefined on Kafka without `committedOffsets`). */
+  readonly lossDetector: LossDetector | undefined;
   /** Applies the `portal` schema's migrations (start() does it too). */
   migrate(): Promise<void>;
 }
@@ -58,6 +68,24 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
   const overview = new OverviewStore(db);
   const sampler = new LoginRateSampler();
   const assets = new AssetBundle();
+  const watch = new WatchStore(db);
+  const committedOffsets: CommittedOffsets | undefined =
+    options.committedOffsets ??
+    (bus.kind === "embedded"
+      ? async (group, topic) => {
+          const lag = (await (bus as EmbeddedBus).lag(group)).filter((l) => l.topic === topic);
+          return lag.map((l) => l.committed);
+        }
+      : undefined);
+  const lossDetector = committedOffsets
+    ? new LossDetector({
+        store: watch,
+        committedOffsets,
+        ...config.lossDetector,
+        logger: createLogger("loss-detector"),
+        clock,
+      })
+    : undefined;
   const auth = {
     sessionSecret: config.staffSessionSecret,
     adminKeys: config.adminKeys,
@@ -82,6 +110,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
       ...auth,
       store: overview,
       sampler,
+      ...(lossDetector ? { lossDetector } : {}),
       mode: bus.kind === "kafka" ? "distributed" : "embedded",
       clock,
     }),
@@ -89,6 +118,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
 
   let migrated = false;
   let stage: RunningStage | undefined;
+  let watcher: RunningStage | undefined;
   let pruner: NodeJS.Timeout | undefined;
 
   async function runMigrations(): Promise<void> {
@@ -129,6 +159,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     openapi: portalOpenApi,
     staff,
     overview,
+    lossDetector,
     migrate: runMigrations,
     async start() {
       await runMigrations();
@@ -146,6 +177,13 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
           logger: logger.child({ stage: "portal-overview" }),
         }),
       );
+      if (lossDetector) {
+        watcher = await startStage(
+          bus,
+          watchStage({ db, store: watch, logger: logger.child({ stage: WATCH_STAGE }) }),
+        );
+        lossDetector.start();
+      } else logger.warn("no committed offsets given: the loss detector does not run");
       assets.warm().then(
         (ms) => logger.info({ ms: Math.round(ms) }, "portal pages ready"),
         (err: unknown) =>
@@ -155,8 +193,11 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     async stop() {
       clearInterval(pruner);
       sampler.stop();
+      lossDetector?.stop();
+      await watcher?.stop();
       await stage?.stop();
       stage = undefined;
+      watcher = undefined;
     },
   };
 }

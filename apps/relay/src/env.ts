@@ -19,7 +19,8 @@ const apiKeys = z.string().transform((text, ctx): ApiKeys => {
  * The relay's own variables. PORT, DATA_DIR, DATABASE_URL, KAFKA_BROKERS and LOG_LEVEL are the
  * platform's (`loadPlatformEnv` in @loginguard/platform).
  */
-const schema = z.object({
+/** The variables this app reads (exported so infra checks can name them). */
+export const relayEnvSchema = z.object({
   /** Directory whose `*.json` files are the routes. Default: the repository's `infra/routes`. */
   RELAY_ROUTES_DIR: z.string().min(1).default(`${INFRA_DIR}routes`),
   /** The topics file; its defaults shape output topics it does not declare. Default: `infra/topics.json`. */
@@ -47,7 +48,7 @@ export interface RelayConfig {
 export function loadRelayConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
 ): RelayConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(relayEnvSchema, env);
   return {
     routesDir: e.RELAY_ROUTES_DIR,
     topicsFile: e.TOPICS_FILE,

@@ -2,7 +2,7 @@ export { type Answer, parseAnswer } from "./delivery/answer";
 export { type DeliveryOptions, deliver } from "./delivery/deliver";
 export { cloudEventRequestHeaders, decodeHeaderValue, encodeHeaderValue } from "./delivery/headers";
 export { type HttpAnswer, HttpClient } from "./delivery/http-client";
-export { loadRelayConfig, type RelayConfig } from "./env";
+export { loadRelayConfig, type RelayConfig, relayEnvSchema } from "./env";
 export { adminRoutes, topicsApplyBodySchema } from "./http/admin-routes";
 export { relayStage } from "./relay-stage";
 export { parseRouteFile, type RouteFile, readRouteFile, readRoutesDir, routeFilesIn } from "./routes/load";

@@ -28,6 +28,7 @@ export function relayStage(route: Route, options: RelayStageOptions = {}): Custo
   return {
     name: stage,
     input: route.input,
+    ...(route.output ? { outputs: [route.output] } : {}),
     decode: acceptAny,
     maxInFlight: route.concurrency,
     retry: { initialMs: route.retry.initialMs, maxMs: route.retry.maxMs },

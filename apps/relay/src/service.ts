@@ -81,6 +81,14 @@ export function createRelayService(options: RelayServiceOptions): RelayService {
         return stage.maxInFlight;
       },
       setMaxInFlight: (limit) => stage.setMaxInFlight(limit),
+      get inFlight() {
+        return stage.inFlight;
+      },
+      get paused() {
+        return stage.paused;
+      },
+      pause: () => stage.pause(),
+      resume: () => stage.resume(),
       async stop() {
         await stage.stop();
         client.close();

@@ -17,7 +17,8 @@ const webhookSecret = z
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "expected whsec_<base64>")
   .refine((s) => Buffer.from(s.slice(6), "base64").length >= 16, "the key must be at least 16 bytes");
 
-const schema = z
+/** The variables this app reads (exported so infra checks can name them). */
+export const responderEnvSchema = z
   .object({
     /** `production` marks re-issued staff cookies Secure. Default `development`. */
     NODE_ENV: z.string().default("development"),
@@ -125,7 +126,7 @@ export interface ResponderConfig {
 export function loadResponderConfig(
   env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
 ): ResponderConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(responderEnvSchema, env);
   return {
     production: e.NODE_ENV === "production",
     smtpUrl: e.SMTP_URL ?? null,

@@ -3,6 +3,7 @@ export { signWebhook, WEBHOOK_TYPES, type WebhookType, webhookId } from "./chann
 export {
   loadResponderConfig,
   type ResponderConfig,
+  responderEnvSchema,
   type TwilioConfig,
   type WebhookConfig,
 } from "./env";

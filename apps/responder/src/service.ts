@@ -9,6 +9,7 @@ import { smtpEmail } from "./channels/smtp";
 import { twilioSms } from "./channels/twilio";
 import { gameWebhooks } from "./channels/webhook";
 import type { ResponderConfig } from "./env";
+import { registerNotificationSeries } from "./handlers/delivery-log";
 import type { ResponderDeps } from "./handlers/deps";
 import { accountChangeStage, decisionStage, notificationStage } from "./handlers/stages";
 import { responderOpenApi } from "./openapi";
@@ -110,6 +111,7 @@ export function createResponderService(options: ResponderServiceOptions): Servic
     openapi: responderOpenApi,
     async start() {
       await migrateResponder(db, logger);
+      registerNotificationSeries();
       await prune();
       pruner = setInterval(() => void prune(), HOUR_MS);
       pruner.unref();

@@ -1,4 +1,5 @@
 export type * from "./bus";
+export * from "./dlq/index";
 export * from "./embedded/index";
 export * from "./kafka/index";
 export * from "./lifecycle";

@@ -22,6 +22,7 @@ export const CE_HEADERS = {
   time: "ce_time",
   subject: "ce_subject",
   correlationId: "ce_correlationid",
+  traceparent: "ce_traceparent",
 } as const;
 
 /**
@@ -41,6 +42,7 @@ export function encodeEvent(event: CloudEvent): WireRecord {
       [CE_HEADERS.subject]: event.subject,
       [CE_HEADERS.correlationId]: event.correlationId,
       "content-type": "application/json",
+      ...(event.traceparent ? { [CE_HEADERS.traceparent]: event.traceparent } : {}),
     },
   };
 }
@@ -81,6 +83,7 @@ export function decodeEnvelope(record: WireRecord): DecodeResult<CloudEvent> {
       time: h[CE_HEADERS.time] ?? new Date(0).toISOString(),
       subject,
       correlationId: h[CE_HEADERS.correlationId] ?? id,
+      ...(h[CE_HEADERS.traceparent] ? { traceparent: h[CE_HEADERS.traceparent] } : {}),
       data,
     },
   };

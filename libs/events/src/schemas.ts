@@ -201,6 +201,22 @@ export const NotificationRequestedSchema = z.object({
   requestedAt: isoTime,
 });
 
+/**
+ * An operator's run-time change to the pipeline (topic `operator.actions`), audited like a staff
+ * action: `loginguard stages set|pause|resume`, `loginguard dlq replay`.
+ */
+export const OperatorActionSchema = z.object({
+  at: isoTime,
+  /** Who: the operator's name as the tool gave it, and the admin API key used. */
+  actor: z.string().min(1).max(300),
+  action: z.enum(["stage_max_in_flight", "stage_pause", "stage_resume", "dlq_replay"]),
+  reason: z.string().max(1000).nullable(),
+  /** The service process that applied it. */
+  service: z.string().min(1).max(100),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export type OperatorAction = z.infer<typeof OperatorActionSchema>;
 export type LoginAttempted = z.infer<typeof LoginAttemptedSchema>;
 export type Location = z.infer<typeof LocationSchema>;
 export type LoginLocated = z.infer<typeof LoginLocatedSchema>;

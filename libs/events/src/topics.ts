@@ -10,6 +10,11 @@ export const TOPICS = {
   ipFlagged: "ip.flagged",
   /** A message for the player that is not a decision (unlock code, "you were unlocked"). */
   notificationRequested: "notification.requested",
+  /**
+   * Run-time changes operators make to the pipeline itself (stage limits, pause, dead-letter
+   * replays); account-security appends each to its audit trail. Keyed by the stage or tool.
+   */
+  operatorActions: "operator.actions",
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -7,6 +7,7 @@ import {
   LoginLocatedSchema,
   LoginRecordedSchema,
   NotificationRequestedSchema,
+  OperatorActionSchema,
   SecurityDecidedSchema,
 } from "./schemas";
 
@@ -20,6 +21,7 @@ export const EVENT_SCHEMAS = {
   "loginguard.action.completed.v1": ActionCompletedSchema,
   "loginguard.ip.flagged.v1": IpFlaggedSchema,
   "loginguard.notification.requested.v1": NotificationRequestedSchema,
+  "loginguard.operator.action.v1": OperatorActionSchema,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -34,6 +36,7 @@ export const EVENT_TYPES = {
   actionCompleted: "loginguard.action.completed.v1",
   ipFlagged: "loginguard.ip.flagged.v1",
   notificationRequested: "loginguard.notification.requested.v1",
+  operatorAction: "loginguard.operator.action.v1",
 } as const satisfies Record<string, EventType>;
 
 export function isKnownEventType(type: string): type is EventType {
@@ -51,6 +54,11 @@ export interface CloudEvent<T extends string = string, D = unknown> {
   time: string;
   subject: string;
   correlationId: string;
+  /**
+   * W3C trace context of the span that produced it (CloudEvents distributed-tracing extension,
+   * `ce_traceparent`); absent when nobody traces.
+   */
+  traceparent?: string;
   data: D;
 }
 

@@ -48,6 +48,16 @@ export const metrics = {
   stageRetries: counter("loginguard_stage_retries_total", "Handler attempts retried after a failure", [
     "stage",
   ]),
+  stageFiltered: counter(
+    "loginguard_stage_records_filtered_total",
+    "Records a stage handled with nothing to publish (like HTTP 204)",
+    ["stage"],
+  ),
+  stageMaxInFlight: gauge("loginguard_stage_max_in_flight", "A stage's in-flight limit (backpressure)", [
+    "stage",
+  ]),
+  stageInFlight: gauge("loginguard_stage_in_flight", "Records a stage has in flight now", ["stage"]),
+  stagePaused: gauge("loginguard_stage_paused", "1 while an operator holds the stage paused", ["stage"]),
   stageHandlerSeconds: histogram(
     "loginguard_stage_handler_seconds",
     "Handler time per batch",
@@ -84,4 +94,24 @@ export const metrics = {
     "channel",
     "outcome",
   ]),
+  decisions: counter(
+    "loginguard_decisions_total",
+    "Reasons decided per login by rule, mode and action; rule=none counts logins with nothing to do",
+    ["rule", "mode", "action"],
+  ),
+  stuckLogins: gauge(
+    "loginguard_stuck_logins",
+    "Accepted logins with no decision and no recorded nothing-to-do past the deadline, by the last stage that saw them",
+    ["stage"],
+  ),
+  stuckLoginsReported: counter(
+    "loginguard_stuck_logins_reported_total",
+    "Logins the loss detector reported as stuck (each once)",
+    ["stage"],
+  ),
 };
+
+/** Creates a counter's series at zero, so a fresh `/metrics` shows it before the first event. */
+export function zeroCounter<L extends string>(c: Counter<L>, labels: Partial<Record<L, string>>): void {
+  c.inc(labels, 0);
+}

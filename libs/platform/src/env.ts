@@ -1,3 +1,4 @@
+import { type ApiKeys, parseApiKeys } from "@loginguard/auth";
 import { envFields, parseEnv } from "@loginguard/config";
 import { z } from "zod";
 
@@ -22,6 +23,23 @@ export const platformEnvSchema = z.object({
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   /** production turns off development helpers (dev sign-in) and sets Secure cookies. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318). Set: traces are exported; unset: none. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * `name:key,...` admin API keys. Set: the process serves the operations admin API
+   * (`/v1/admin/stages`, `/v1/admin/dlq`) besides each app's own admin routes. Default none.
+   */
+  ADMIN_API_KEYS: z
+    .string()
+    .transform((text, ctx): ApiKeys => {
+      try {
+        return parseApiKeys(text);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;

@@ -1,8 +1,17 @@
-import { type Bus, createEmbeddedBus, createKafkaBus } from "@loginguard/bus";
+import type { ApiKeys } from "@loginguard/auth";
+import {
+  type Bus,
+  type CommittedOffsets,
+  createEmbeddedBus,
+  createKafkaBus,
+  type EmbeddedBus,
+  type EndOffsets,
+  kafkaEndOffsets,
+} from "@loginguard/bus";
 import { type Database, openDatabase } from "@loginguard/db";
 import { permanentError } from "@loginguard/errors";
 import type { ReadinessCheck } from "@loginguard/http";
-import { createLogger, type Logger } from "@loginguard/observability";
+import { configureTracing, createLogger, type Logger, shutdownTracing } from "@loginguard/observability";
 import type { PlatformEnv } from "./env";
 
 export interface PlatformOptions {
@@ -17,14 +26,23 @@ export interface PlatformOptions {
   dataDir: string;
   /** Whether this process needs a database (ingest and ip-checker on Kafka do not). */
   needsDatabase: boolean;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: set, spans are exported there (OpenTelemetry SDK). */
+  otlpEndpoint?: string;
+  /** ADMIN_API_KEYS: set, `runModules` serves the operations admin API with them. */
+  adminKeys?: ApiKeys;
   logger?: Logger;
 }
 
 /** The options `openPlatform` takes from the environment: mode, database, data directory, Kafka timing. */
 export function platformOptionsFromEnv(
   env: PlatformEnv,
-): Pick<PlatformOptions, "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming"> {
+): Pick<
+  PlatformOptions,
+  "kafkaBrokers" | "databaseUrl" | "dataDir" | "kafkaGroupTiming" | "adminKeys" | "otlpEndpoint"
+> {
   return {
+    ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+    ...(env.ADMIN_API_KEYS ? { adminKeys: env.ADMIN_API_KEYS } : {}),
     kafkaBrokers: env.KAFKA_BROKERS,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
@@ -41,6 +59,12 @@ export interface Platform {
   readonly bus: Bus;
   readonly db: Database | undefined;
   readonly readiness: Record<string, ReadinessCheck>;
+  /** End offsets of a topic's partitions (the dead-letter tools read topics up to them). */
+  readonly endOffsets: EndOffsets;
+  /** A consumer group's committed offsets on a topic (the loss detector's "handled" signal). */
+  readonly committedOffsets: CommittedOffsets;
+  /** Admin API keys of the operations admin API; empty: not served. */
+  readonly adminKeys: ApiKeys;
   close(): Promise<void>;
 }
 
@@ -50,6 +74,7 @@ export interface Platform {
  */
 export async function openPlatform(options: PlatformOptions): Promise<Platform> {
   const logger = options.logger ?? createLogger("platform");
+  if (options.otlpEndpoint) configureTracing({ otlpEndpoint: options.otlpEndpoint });
   const distributed = (options.kafkaBrokers?.length ?? 0) > 0;
   if (distributed && options.needsDatabase && !options.databaseUrl) {
     throw permanentError(
@@ -64,15 +89,19 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
         )
       : undefined;
   let bus: Bus;
+  let embeddedBus: EmbeddedBus | undefined;
   try {
-    bus = distributed
-      ? createKafkaBus({
-          brokers: options.kafkaBrokers!,
-          clientId: `loginguard-${options.service}`,
-          ...options.kafkaGroupTiming,
-          rebalanceTimeoutMs: Math.max(10_000, 2 * (options.kafkaGroupTiming?.sessionTimeoutMs ?? 30_000)),
-        })
-      : await createEmbeddedBus({ db: db! });
+    if (distributed) {
+      bus = createKafkaBus({
+        brokers: options.kafkaBrokers!,
+        clientId: `loginguard-${options.service}`,
+        ...options.kafkaGroupTiming,
+        rebalanceTimeoutMs: Math.max(10_000, 2 * (options.kafkaGroupTiming?.sessionTimeoutMs ?? 30_000)),
+      });
+    } else {
+      embeddedBus = await createEmbeddedBus({ db: db! });
+      bus = embeddedBus;
+    }
   } catch (err) {
     await db?.close();
     throw err;
@@ -91,14 +120,36 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
       await db.sql.query("select 1");
     };
   }
+  const kafkaOffsets = embeddedBus ? undefined : kafkaEndOffsets(options.kafkaBrokers!);
   return {
     mode: distributed ? "distributed" : "embedded",
     bus,
     db,
     readiness,
+    adminKeys: options.adminKeys ?? new Map(),
+    committedOffsets: async (group, topic) => {
+      if (!embeddedBus) return kafkaOffsets!.committedOffsets(group, topic);
+      const ends = await partitionEnds(bus, topic);
+      const byPartition = new Map(
+        (await embeddedBus.lag(group))
+          .filter((l) => l.topic === topic)
+          .map((l) => [l.partition, l.committed]),
+      );
+      return ends.map((_, p) => byPartition.get(p) ?? null);
+    },
+    endOffsets: (topic) => partitionEnds(bus, topic),
     async close() {
+      await kafkaOffsets?.close();
       await bus.close();
+      if (options.otlpEndpoint) await shutdownTracing().catch(() => undefined);
       await db?.close();
     },
   };
+}
+
+/** Each partition's end offset of `topic` in partition order, from the Bus; [] when there is no such topic. */
+async function partitionEnds(bus: Bus, topic: string): Promise<number[]> {
+  if (!(await bus.listTopics()).some((t) => t.name === topic)) return [];
+  const ends = await bus.endOffsets(topic);
+  return [...ends.entries()].sort(([a], [b]) => a - b).map(([, end]) => Number(end));
 }

@@ -8,6 +8,7 @@ import {
   type ServiceModule,
 } from "@loginguard/http";
 import { createLogger } from "@loginguard/observability";
+import { operationsRoutes } from "./admin/index";
 import type { Platform } from "./open-platform";
 
 /**
@@ -33,6 +34,7 @@ export async function runModules(
       modules.flatMap((m) => (m.openapi ? [m.openapi] : [])),
     ),
   );
+  if (platform.adminKeys.size > 0) app.route("/", operationsRoutes(platform, title, platform.adminKeys));
   for (const m of modules) if (m.routes) app.route("/", m.routes);
 
   let url = "";

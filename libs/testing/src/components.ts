@@ -10,9 +10,10 @@ const PROBES: Record<string, () => true | string> = {
   chromium: () => existsSync("/usr/bin/chromium") || "Debian package chromium not installed",
   java: () => onPath("java") || "Debian package openjdk-17-jre-headless not installed (java)",
   maven: () => onPath("mvn") || "Debian package maven not installed (mvn)",
+  promtool: () => onPath("promtool") || "Debian package prometheus not installed (promtool)",
 };
 
-export type ComponentName = "postgresql" | "kcat" | "chromium" | "java" | "maven";
+export type ComponentName = "postgresql" | "kcat" | "chromium" | "java" | "maven" | "promtool";
 
 function onPath(command: string): boolean {
   try {

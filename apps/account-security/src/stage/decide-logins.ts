@@ -17,6 +17,7 @@ import type { AccountStore } from "../state/account-store";
 import type { DecisionStore, StoredOutcome } from "../state/decision-store";
 import type { IpFlag, IpFlagStore } from "../state/ip-flag-store";
 import type { RecentLoginStore } from "../state/recent-logins";
+import { countDecision } from "./decision-metrics";
 import { type AccountOp, accountOpsOf, changeReasonOf, flagToRaise } from "./effects";
 
 export type LoginRecordedEvent = LoginGuardEvent<typeof EVENT_TYPES.loginRecorded>;
@@ -153,6 +154,7 @@ export function createLoginDecider(deps: DecideLoginsDeps, options: DeciderOptio
       await deps.decisions.insert(tx, outcomes);
     });
     for (const record of committed) deps.accounts.remember(record);
+    for (const plan of plans.values()) countDecision(plan.evaluation);
     return events.map((e) => stored.get(e.data.eventId) ?? outputs.get(e.data.eventId));
   };
 }

@@ -116,5 +116,13 @@ CREATE TABLE ${S}.outbox (
 );
 `,
     },
+    {
+      id: 2,
+      name: "operators' run-time changes in the audit trail, once per event",
+      sql: `
+CREATE UNIQUE INDEX audit_operator_event ON ${S}.audit ((details->>'eventId'))
+  WHERE action LIKE 'operator.%';
+`,
+    },
   ],
 };

@@ -38,7 +38,8 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
     moduleEnv = withEmbeddedDefaults(env, secrets);
   }
   const platform = await openPlatform({
-    ...platformOptionsFromEnv(platformEnv),
+    // From the modules' environment: in embedded mode it holds the generated admin key.
+    ...platformOptionsFromEnv(loadPlatformEnv(moduleEnv)),
     service: "all",
     needsDatabase: true,
   });

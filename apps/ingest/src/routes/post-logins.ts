@@ -3,7 +3,7 @@ import type { Bus, OutgoingRecord } from "@loginguard/bus";
 import { describeError } from "@loginguard/errors";
 import { EVENT_TYPES, encodeEvent, type LoginAttempted, makeEvent, TOPICS } from "@loginguard/events";
 import { HttpProblem, problemResponse, problems, readJsonBody, toProblem } from "@loginguard/http";
-import type { Logger } from "@loginguard/observability";
+import { type Logger, type Span, startSpan, traceparentOf } from "@loginguard/observability";
 import type { Context } from "hono";
 import { loginItemsOf, validateLogins } from "../login-body";
 import type { EventRateLimiter } from "../rate-limiter";
@@ -62,6 +62,9 @@ export function postLogins(deps: PostLoginsDeps) {
     }
 
     const eventIds = new Array<string>(checked.logins.length);
+    // One trace per login: a child of the game server's traceparent when it sent one.
+    const incoming = c.req.header("traceparent");
+    const spans: Span[] = [];
     const records: OutgoingRecord[] = [];
     const newIds: string[] = [];
     const waits: Promise<void>[] = [];
@@ -78,13 +81,23 @@ export function postLogins(deps: PostLoginsDeps) {
       if (state.kind === "accepted") continue;
       if (state.kind === "pending") waits.push(state.stored);
       else {
-        records.push(recordOf(login));
+        const span = startSpan("ingest", incoming, { "loginguard.login_id": id });
+        spans.push(span);
+        records.push(recordOf(login, traceparentOf(span)));
         newIds.push(id);
       }
     }
 
     if (records.length > 0) {
       const stored = deps.bus.publish(records);
+      stored.then(
+        () => {
+          for (const s of spans) s.end();
+        },
+        () => {
+          for (const s of spans) s.end();
+        },
+      );
       deps.recent.track(keyName, newIds, stored);
       waits.push(stored);
     }
@@ -120,7 +133,7 @@ export function postLogins(deps: PostLoginsDeps) {
 }
 
 /** The `login.attempted` record of a login: ce_id and correlation id are its eventId. */
-function recordOf(login: LoginAttempted): OutgoingRecord {
+function recordOf(login: LoginAttempted, traceparent: string | undefined): OutgoingRecord {
   const event = makeEvent({
     id: login.eventId,
     type: EVENT_TYPES.loginAttempted,
@@ -130,7 +143,7 @@ function recordOf(login: LoginAttempted): OutgoingRecord {
     time: login.receivedAt,
     data: login,
   });
-  const wire = encodeEvent(event);
+  const wire = encodeEvent(traceparent ? { ...event, traceparent } : event);
   return { topic: TOPICS.loginAttempted, key: wire.key, value: wire.value, headers: wire.headers };
 }
 

@@ -19,6 +19,7 @@ import {
   waitText,
   word,
 } from "./format";
+import { renderDeadLetterHow, renderStuck } from "./operations-panels";
 import type {
   AuditItem,
   NotificationItem,
@@ -158,6 +159,8 @@ function renderOverview(o: Overview): Child[] {
           o.deadLetters.map((d) => [el("code", {}, d.topic), formatNumber(d.count)]),
         )
       : el("p", { class: "muted" }, t.overviewDeadLettersNone),
+    ...renderDeadLetterHow(o),
+    ...renderStuck(o, accountHref, when),
     el("h3", {}, t.overviewNotifications),
     o.notifications.length > 0
       ? table(

@@ -136,6 +136,12 @@ export interface Overview {
   };
   deadLetters: Array<{ topic: string; count: number }>;
   notifications: Array<{ channel: string; outcome: string; count: number }>;
+  /** The loss detector's report; null where it does not run. */
+  stuck: {
+    deadlineSeconds: number;
+    total: number;
+    logins: Array<{ loginId: string; accountId: string; acceptedAt: string; lastStage: string }>;
+  } | null;
 }
 
 export interface StaffAccount {

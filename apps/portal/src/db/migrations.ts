@@ -69,5 +69,23 @@ CREATE TABLE ${S}.account_versions (
 );
 `,
     },
+    {
+      id: 3,
+      name: "the loss detector's watched logins",
+      sql: `
+CREATE TABLE ${S}.login_watch (
+  login_id text PRIMARY KEY,
+  account_id text NOT NULL,
+  accepted_at timestamptz NOT NULL,
+  last_stage text NOT NULL,
+  stage_rank integer NOT NULL,
+  recorded_partition integer,
+  recorded_offset bigint,
+  reported_at timestamptz
+);
+CREATE INDEX login_watch_accepted ON ${S}.login_watch (accepted_at);
+CREATE INDEX login_watch_recorded ON ${S}.login_watch (recorded_partition, recorded_offset);
+`,
+    },
   ],
 };

@@ -1,5 +1,6 @@
 import type { AuthVariables } from "@loginguard/auth";
 import { Hono } from "hono";
+import type { LossDetector } from "../loss/detector";
 import { deadLettersByTopic, type LoginRateSampler, notificationCounts } from "../overview/metrics-sampler";
 import type { OverviewStore } from "../overview/overview-store";
 import { type PortalStaffAuthOptions, portalStaffAuth } from "./staff-auth";
@@ -12,6 +13,8 @@ export interface OverviewRoutesOptions extends Omit<PortalStaffAuthOptions, "rol
   /** embedded: every stage runs in this process, so its counters cover the whole pipeline. */
   mode: "embedded" | "distributed";
   clock: () => Date;
+  /** Set: the overview lists stuck logins (the loss detector's report). */
+  lossDetector?: LossDetector;
 }
 
 /** How many locked accounts the overview lists by name. */
@@ -28,11 +31,12 @@ export function overviewRoutes(options: OverviewRoutesOptions): Hono<{ Variables
   const routes = new Hono<{ Variables: AuthVariables }>();
   routes.get(OVERVIEW_PATH, portalStaffAuth(options), async (c) => {
     const now = options.clock();
-    const [rules, locked, deadLetters, notifications] = await Promise.all([
+    const [rules, locked, deadLetters, notifications, stuck] = await Promise.all([
       options.store.ruleCounts(now),
       options.store.lockedNow(LOCKED_LISTED),
       deadLettersByTopic(),
       notificationCounts(),
+      options.lossDetector?.stuck(LOCKED_LISTED) ?? null,
     ]);
     const logins = options.sampler.perMinute(now.getTime());
     c.header("cache-control", "no-store");
@@ -45,6 +49,7 @@ export function overviewRoutes(options: OverviewRoutesOptions): Hono<{ Variables
       locked,
       deadLetters,
       notifications,
+      stuck,
     });
   });
   return routes;

@@ -230,6 +230,13 @@ export const en = {
   overviewDecisions: "Decisions by rule",
   overviewDeadLetters: "Dead letters",
   overviewDeadLettersNone: "No dead letters.",
+  overviewDeadLettersHow: "List, inspect and replay them with",
+  overviewStuck: "Stuck logins",
+  overviewStuckNone: "Every accepted login reached a decision or nothing-to-do within the deadline.",
+  overviewStuckHint:
+    "Accepted longer ago than the deadline, with no decision and no nothing-to-do. Deadline (seconds):",
+  col_login: "Login",
+  col_lastStage: "Last stage that saw it",
   overviewNotifications: "Notifications by channel",
   overviewScopeEmbedded:
     "Embedded mode: every stage runs in this process, so these counts cover the whole pipeline.",
@@ -475,6 +482,12 @@ export const ko: Strings = {
   overviewDecisions: "규칙별 판단",
   overviewDeadLetters: "데드 레터",
   overviewDeadLettersNone: "데드 레터가 없습니다.",
+  overviewDeadLettersHow: "목록 확인, 조회, 재처리:",
+  overviewStuck: "멈춘 로그인",
+  overviewStuckNone: "접수된 모든 로그인이 기한 안에 판단 또는 조치 없음에 도달했습니다.",
+  overviewStuckHint: "기한보다 오래전에 접수되었으나 판단도 조치 없음 기록도 없는 로그인입니다. 기한(초):",
+  col_login: "로그인",
+  col_lastStage: "마지막으로 처리한 단계",
   overviewNotifications: "채널별 알림",
   overviewScopeEmbedded: "내장 모드: 모든 단계가 이 프로세스에서 실행되므로 전체 파이프라인의 수치입니다.",
   overviewScopeDistributed:

@@ -45,5 +45,10 @@ export function cloudEventRequestHeaders(event: CloudEvent): Record<string, stri
     "idempotency-key": encodeHeaderValue(event.id),
   };
   if (event.subject !== "") headers["ce-subject"] = encodeHeaderValue(event.subject);
+  // Distributed tracing: the CloudEvents extension, and W3C's own header for HTTP servers.
+  if (event.traceparent) {
+    headers["ce-traceparent"] = encodeHeaderValue(event.traceparent);
+    headers.traceparent = encodeHeaderValue(event.traceparent);
+  }
   return headers;
 }

@@ -52,6 +52,10 @@ describe("RouteManager", () => {
           name: `relay-${r.name}`,
           maxInFlight: r.concurrency,
           setMaxInFlight() {},
+          inFlight: 0,
+          paused: false,
+          pause() {},
+          resume() {},
           stop: async () => {
             stopped.push(r.name);
           },

@@ -1,5 +1,5 @@
 import { retryability } from "@loginguard/errors";
-import { metrics } from "@loginguard/observability";
+import { metrics, zeroCounter } from "@loginguard/observability";
 import type { DeliveryRecord, DeliveryStore } from "../store";
 import type { DeliveryChannel, DeliveryResult } from "../types";
 
@@ -44,6 +44,15 @@ export class DeliveryLog {
     metrics.notifications.inc({ channel, outcome: result.outcome });
     return result;
   }
+}
+
+const CHANNELS: readonly DeliveryChannel[] = ["email", "sms", "in_game", "webhook"];
+const OUTCOMES: readonly DeliveryResult["outcome"][] = ["delivered", "failed", "skipped"];
+
+/** Every channel and outcome of `loginguard_notifications_total` at zero, from the start. */
+export function registerNotificationSeries(): void {
+  for (const channel of CHANNELS)
+    for (const outcome of OUTCOMES) zeroCounter(metrics.notifications, { channel, outcome });
 }
 
 function toResult(r: DeliveryRecord): DeliveryResult {

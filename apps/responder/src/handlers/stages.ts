@@ -22,6 +22,7 @@ export function decisionStage(deps: ResponderDeps, settings: StageSettings) {
   return {
     name: STAGE_NAMES.decisions,
     input: TOPICS.securityDecided,
+    outputs: [TOPICS.actionCompleted],
     accepts: [EVENT_TYPES.securityDecided],
     maxInFlight: settings.maxInFlight,
     retry: settings.retry,

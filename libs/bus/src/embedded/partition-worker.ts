@@ -63,6 +63,11 @@ export class PartitionWorker {
     log.setReader(this, position);
     try {
       while (!this.stopping) {
+        // From the first turn: a partition with nothing to read shows lag 0, not no series.
+        metrics.consumerLag.set(
+          { group: ctx.group, topic: log.topic, partition: String(log.partition) },
+          Math.max(0, log.highWatermark - position),
+        );
         let records: BusRecord[];
         try {
           records = await this.fetch(position);

@@ -1,3 +1,4 @@
+export { type KafkaEndOffsets, kafkaEndOffsets } from "./end-offsets";
 export { createKafkaBus } from "./kafka-bus";
 export type { KafkaBusOptions, KafkaRetryOptions, KafkaTopicDefaults } from "./options";
 export {

@@ -1,11 +1,19 @@
 import { describeError, LoginGuardError, permanentError, retryability } from "@loginguard/errors";
-import { type CloudEvent, decodeEvent, type EventType, encodeEvent } from "@loginguard/events";
-import { createLogger, metrics } from "@loginguard/observability";
+import { type CloudEvent, decodeEvent, dlqTopicOf, type EventType, encodeEvent } from "@loginguard/events";
+import {
+  createLogger,
+  metrics,
+  startSpan,
+  traceIdOf,
+  traceparentOf,
+  zeroCounter,
+} from "@loginguard/observability";
 import type { BatchControl, Bus, BusRecord, OutgoingRecord, PartitionBatch } from "../bus";
 import { deadLetterOf } from "./dead-letter";
 import { RecentIds } from "./dedupe";
 import { InFlightLimiter } from "./limiter";
 import { checkOutputs, resultCountError } from "./outputs";
+import { runningStages } from "./registry";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
 import type {
   CustomStageDefinition,
@@ -60,6 +68,20 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
   const inputs = typeof def.input === "string" ? [def.input] : [...def.input];
   if (!def.handle === !def.handleBatch)
     throw new Error(`stage ${def.name}: give exactly one of handle and handleBatch`);
+  registerSeries(def.name, inputs, def.outputs ?? [], limiter.limit);
+  let paused = false;
+  let resumed: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  /** Holds a batch while an operator has the stage paused, heartbeating so the group keeps it. */
+  async function whilePaused(control: BatchControl): Promise<void> {
+    while (paused) {
+      resumed ??= gate();
+      const slice = sleep(HEARTBEAT_SLICE_MS, control.signal).catch(() => undefined);
+      await Promise.race([resumed.promise, slice]);
+      if (!control.isRunning()) throw new StageStopping();
+      if (paused) await control.heartbeat();
+    }
+  }
 
   async function attempt<T>(fn: () => Promise<T>, control: BatchControl): Promise<Attempt<T>> {
     for (let n = 1; ; n++) {
@@ -248,27 +270,56 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
     }
 
     const outs: OutgoingRecord[][] = [];
+    let filtered = 0;
     if (accepted.length > 0) {
+      // A span per event, a child of the span that produced it: one login is one trace.
+      const spans = accepted.map(({ event }) =>
+        startSpan(def.name, event.traceparent, {
+          "loginguard.correlation_id": event.correlationId,
+          "messaging.destination.name": String(accepted[0]?.record.topic ?? ""),
+        }),
+      );
       const timer = metrics.stageHandlerSeconds.startTimer({ stage: def.name });
+      // The handler sees its own span as the event's trace context, for the calls it makes
+      // (the relay's HTTP request, the responder's providers).
       const outcomes = await handle(
-        accepted.map((a) => a.event),
+        accepted.map((a, i) => {
+          const traceparent = traceparentOf(spans[i]!);
+          return traceparent ? { ...a.event, traceparent } : a.event;
+        }),
         control,
       );
       timer();
       for (const [i, outcome] of outcomes.entries()) {
         const { record, event } = accepted[i]!;
+        const span = spans[i]!;
+        const traceparent = traceparentOf(span) ?? event.traceparent;
         const settled = outcome.ok ? outcome : await degradeOrGiveUp(event, outcome, control);
         if (settled.ok) {
-          outs.push(toList(settled.value).map((emit) => ({ topic: emit.topic, ...encodeEvent(emit.event) })));
+          const emits = toList(settled.value);
+          if (emits.length === 0) filtered++;
+          outs.push(
+            emits.map((emit) => {
+              const outgoing = traceparent ? { ...emit.event, traceparent } : emit.event;
+              return { topic: emit.topic, ...encodeEvent(outgoing) };
+            }),
+          );
         } else {
           outs.push([]);
+          span.setStatus({ code: 2, message: describeError(settled.error).slice(0, 200) });
           logger.warn(
-            { err: describeError(settled.error), ceId: event.id, correlationId: event.correlationId },
+            {
+              err: describeError(settled.error),
+              ceId: event.id,
+              correlationId: event.correlationId,
+              traceId: traceIdOf(traceparent),
+            },
             "dead-lettering event",
           );
           dead.push(deadLetterOf(record, settled.error, def.name, settled.attempts));
         }
       }
+      for (const span of spans) span.end();
     }
 
     const out = await publishOutputs(accepted, outs, dead, control);
@@ -281,17 +332,23 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
         code: r.headers.dlq_error_code ?? "unknown",
       });
     }
-    for (const { event } of accepted) recent.add(event.id);
+    if (filtered > 0) metrics.stageFiltered.inc({ stage: def.name }, filtered);
+    // Only what was handled: a dead-lettered id must pass when it is replayed from its .dlq.
+    const deadIds = new Set(dead.map((r) => r.headers.ce_id));
+    for (const { event } of accepted) if (!deadIds.has(event.id)) recent.add(event.id);
   }
 
   async function handleBatch(batch: PartitionBatch, control: BatchControl): Promise<void> {
     let start = 0;
     while (start < batch.records.length) {
+      await whilePaused(control);
       const permits = await limiter.acquire(batch.records.length - start);
+      metrics.stageInFlight.set({ stage: def.name }, limiter.inFlight);
       try {
         await processChunk(batch.records.slice(start, start + permits), control);
       } finally {
         limiter.release(permits);
+        metrics.stageInFlight.set({ stage: def.name }, limiter.inFlight);
       }
       start += permits;
     }
@@ -305,20 +362,74 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
   });
   logger.info({ inputs, maxInFlight: limiter.limit }, "stage started");
 
-  return {
+  const running: RunningStage = {
     name: def.name,
     get maxInFlight() {
       return limiter.limit;
     },
     setMaxInFlight(limit: number) {
       limiter.setLimit(limit);
+      metrics.stageMaxInFlight.set({ stage: def.name }, limit);
       logger.info({ maxInFlight: limit }, "max in flight changed");
     },
+    get inFlight() {
+      return limiter.inFlight;
+    },
+    get paused() {
+      return paused;
+    },
+    pause() {
+      paused = true;
+      metrics.stagePaused.set({ stage: def.name }, 1);
+      logger.info("stage paused");
+    },
+    resume() {
+      paused = false;
+      resumed?.resolve();
+      resumed = undefined;
+      metrics.stagePaused.set({ stage: def.name }, 0);
+      logger.info("stage resumed");
+    },
     async stop() {
+      running.resume();
+      runningStages.remove(running);
       await subscription.stop();
       logger.info("stage stopped");
     },
   };
+  runningStages.add(running);
+  return running;
+}
+
+/** Generic dead-letter codes (`deadLetterOf`), present at zero besides the handlers' own. */
+const GENERIC_DLQ_CODES = ["rejected", "gave_up"] as const;
+
+/**
+ * Every family of a stage at zero from its start (docs/ARCHITECTURE.md section 9), so a fresh
+ * dashboard shows the stage and an alert on absence tells "idle" from "broken".
+ */
+function registerSeries(stage: string, inputs: string[], outputs: readonly string[], limit: number): void {
+  for (const topic of inputs) {
+    zeroCounter(metrics.stageRecordsIn, { stage, topic });
+    for (const code of GENERIC_DLQ_CODES)
+      zeroCounter(metrics.stageDeadLettered, { stage, topic: dlqTopicOf(topic), code });
+  }
+  for (const topic of outputs) zeroCounter(metrics.stageRecordsOut, { stage, topic });
+  zeroCounter(metrics.stageFiltered, { stage });
+  zeroCounter(metrics.stageRetries, { stage });
+  metrics.stageHandlerSeconds.zero({ stage });
+  metrics.stageMaxInFlight.set({ stage }, limit);
+  metrics.stageInFlight.set({ stage }, 0);
+  metrics.stagePaused.set({ stage }, 0);
+}
+
+/** A promise and its resolver (Promise.withResolvers is Node 22+; the code targets 20). */
+function gate(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 function errorCode(error: unknown): string {

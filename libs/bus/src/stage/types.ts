@@ -33,6 +33,8 @@ export interface StageOptions<E extends CloudEvent> {
   /** The consumer group and the `ce_source` of what the stage emits. */
   name: string;
   input: string | readonly string[];
+  /** Topics the stage publishes to, so their `records_out` series exist at zero from the start. */
+  outputs?: readonly string[];
   handle?: (event: NoInfer<E>, ctx: StageContext) => Promise<HandlerResult> | HandlerResult;
   handleBatch?: (events: NoInfer<E>[], ctx: StageContext) => Promise<HandlerResult[]>;
   /**
@@ -75,6 +77,13 @@ export interface RunningStage {
   readonly name: string;
   readonly maxInFlight: number;
   setMaxInFlight(limit: number): void;
+  /** Records in flight now. */
+  readonly inFlight: number;
+  /** True while an operator holds the stage paused. */
+  readonly paused: boolean;
+  /** Stops taking new records (the ones in flight finish); the group keeps its partitions. */
+  pause(): void;
+  resume(): void;
   /** Stops fetching, finishes in-flight work, commits, leaves the group. */
   stop(): Promise<void>;
 }
