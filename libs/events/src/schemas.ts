@@ -82,6 +82,11 @@ export const EvidenceSchema = z.object({
   failures: z.number().int().nonnegative().optional(),
   windowMinutes: z.number().int().positive().optional(),
   ipFailedAccounts: z.number().int().nonnegative().optional(),
+  /**
+   * What made `takeover_suspected` fire: failures on the account itself, the IP's failures
+   * across many accounts (credential stuffing), or both.
+   */
+  cause: z.enum(["account_failures", "ip_failures", "both"]).optional(),
   allowedCountries: z.array(z.string()).optional(),
 });
 

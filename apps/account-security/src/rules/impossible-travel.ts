@@ -1,3 +1,4 @@
+import { isCountryCode } from "@loginguard/events";
 import { countryDistanceKm } from "../geo/country-points";
 import { countryOf, minutesBetween } from "./location";
 import type { RuleContext, RuleHit } from "./types";
@@ -16,8 +17,8 @@ export function impossibleTravelRule(ctx: RuleContext): RuleHit | null {
   const settings = ctx.rules.rules.impossible_travel;
   const previous = login.history.previousSuccess;
   const country = countryOf(login);
-  if (login.result !== "success" || !country || !previous?.country || previous.country === country)
-    return null;
+  if (login.result !== "success" || !country || !previous || !isCountryCode(previous.country)) return null;
+  if (previous.country === country) return null;
   const distanceKm = countryDistanceKm(previous.country, country);
   if (distanceKm === undefined || distanceKm < settings.minDistanceKm) return null;
   const elapsedMinutes = minutesBetween(previous.occurredAt, login.occurredAt);

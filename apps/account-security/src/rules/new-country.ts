@@ -1,3 +1,4 @@
+import { isCountryCode } from "@loginguard/events";
 import { countryOf } from "./location";
 import type { RuleContext, RuleHit } from "./types";
 
@@ -11,9 +12,11 @@ export function newCountryOf(ctx: RuleContext): string | null {
   const { login, account } = ctx;
   const country = countryOf(login);
   if (login.result !== "success" || !country) return null;
-  const seen = new Set([...login.history.countriesSeen, ...account.knownCountries]);
   const previous = login.history.previousSuccess?.country;
-  if (previous) seen.add(previous);
+  // Pseudo-codes recorded in the history (before they counted as unknown) are no country seen.
+  const seen = new Set(
+    [...login.history.countriesSeen, ...account.knownCountries, previous].filter(isCountryCode),
+  );
   if (seen.size === 0 || seen.has(country)) return null;
   return country;
 }

@@ -40,6 +40,26 @@ function travel(
   });
 }
 
+describe("pseudo-codes are unknown, never a country", () => {
+  it.each(["EU", "AP", "ZZ", "XX"])("a login located in %s after KR: nothing to do", (code) => {
+    expect(evaluate(travel("KR", code, 10)).reasons).toEqual([]);
+  });
+
+  it("a history holding only EU (recorded before it counted as unknown) makes KR no new country", () => {
+    const login = recordedLogin({
+      country: "KR",
+      occurredAt: plusMinutes(T0, 10),
+      history: { previousSuccess: { eventId: "prev", country: "EU", occurredAt: T0 }, countriesSeen: ["EU"] },
+    });
+    expect(evaluate(login).reasons).toEqual([]);
+  });
+
+  it("EU as the previous login's country is no impossible travel to BR", () => {
+    const login = travel("EU", "BR", 10, { history: { countriesSeen: ["EU", "KR"] } });
+    expect(evaluate(login).reasons.map((r) => r.code)).toEqual(["new_country"]);
+  });
+});
+
 describe("new_country and impossible_travel", () => {
   it("KR after KR: nothing to do", () => {
     const result = evaluate(travel("KR", "KR", 10));
@@ -84,7 +104,8 @@ describe("new_country and impossible_travel", () => {
   });
 
   it("unknown countries never fire travel rules", () => {
-    expect(evaluate(travel("KR", "ZZ", 10)).reasons.map((r) => r.code)).toEqual(["new_country"]);
+    // ZZ is "unknown" by convention: no new country either (docs/ARCHITECTURE.md section 7).
+    expect(evaluate(travel("KR", "ZZ", 10)).reasons).toEqual([]);
     const fromUnknown = recordedLogin({
       country: "BR",
       occurredAt: plusMinutes(T0, 10),
@@ -169,7 +190,12 @@ describe("credential_stuffing and takeover_suspected", () => {
       "new_country",
       "credential_stuffing",
     ]);
-    expect(result.reasons[0]!.evidence).toMatchObject({ country: "US", ipFailedAccounts: 50 });
+    expect(result.reasons[0]!.evidence).toMatchObject({
+      country: "US",
+      ipFailedAccounts: 50,
+      failures: 0,
+      cause: "ip_failures",
+    });
   });
 
   it("a success from a flagged IP in a known country is notified, not locked", () => {
@@ -190,7 +216,7 @@ describe("credential_stuffing and takeover_suspected", () => {
     const result = evaluate(travel("KR", "VN", 600, { history: { recentFailures: 8 } }));
     expect(result.reasons[0]).toMatchObject({
       code: "takeover_suspected",
-      evidence: { country: "VN", failures: 8, windowMinutes: 15 },
+      evidence: { country: "VN", failures: 8, windowMinutes: 15, cause: "account_failures" },
     });
   });
 

@@ -17,6 +17,7 @@ export function takeoverSuspectedRule(ctx: RuleContext): RuleHit | null {
   const afterFailures = history.recentFailures >= settings.minFailures;
   const fromStuffingIp = flag !== null || ipFailedAccounts >= settings.minIpFailedAccounts;
   if (!afterFailures && !fromStuffingIp) return null;
+  const cause = afterFailures && fromStuffingIp ? "both" : afterFailures ? "account_failures" : "ip_failures";
   return {
     code: "takeover_suspected",
     actions: ["lock", "kick", "notify"],
@@ -25,6 +26,7 @@ export function takeoverSuspectedRule(ctx: RuleContext): RuleHit | null {
       failures: history.recentFailures,
       windowMinutes: history.failureWindowMinutes,
       ipFailedAccounts,
+      cause,
     },
   };
 }
