@@ -6,13 +6,16 @@ import type { ServiceModule } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
 import { Hono } from "hono";
 import { AccountActions } from "./account-actions";
+import { LoginAnswers } from "./answers";
 import type { AccountSecurityConfig } from "./env";
 import { STAGE_NAME } from "./events";
+import { mountAnswerRoutes } from "./http/answer-routes";
 import { accountSecurityOpenApi } from "./http/openapi";
 import { mountPlayerRoutes } from "./http/player-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
 import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
 import { AccountStore } from "./state/account-store";
+import { AnswerStore } from "./state/answer-store";
 import { AuditLog } from "./state/audit-log";
 import { DecisionStore } from "./state/decision-store";
 import { IpFlagStore } from "./state/ip-flag-store";
@@ -42,6 +45,8 @@ export interface AccountSecurityService extends ServiceModule {
   /** The stage's batch handler, callable without a bus (tests, benchmarks). */
   readonly decideLogins: (events: LoginRecordedEvent[]) => Promise<unknown[]>;
   readonly actions: AccountActions;
+  /** "Was this you?" answers, however they come. */
+  readonly answers: LoginAnswers;
   readonly outbox: Outbox;
   readonly accounts: AccountStore;
   /** Applies the schema's migrations (start() does it too). */
@@ -80,6 +85,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     pepper: config.unlockCodePepper,
     clock,
   });
+  const answers = new LoginAnswers({ actions, answers: new AnswerStore(db), clock });
   const decideLogins = createLoginDecider({
     db,
     accounts,
@@ -92,8 +98,15 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
 
   const routes = new Hono();
   const authed = routes as unknown as Hono<{ Variables: AuthVariables }>;
+  mountAnswerRoutes(authed, {
+    answers,
+    ingestApiKeys: config.ingestApiKeys,
+    answerTokenSecret: config.answerTokenSecret,
+    clock,
+  });
   mountPlayerRoutes(authed, {
     actions,
+    answers,
     playerTokenSecret: config.playerTokenSecret,
     unlockPolicy,
     travelMaxDays: config.travelMaxDays,
@@ -101,6 +114,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
   });
   mountStaffRoutes(authed, {
     actions,
+    answers,
     audit,
     decisions,
     staffSessionSecret: config.staffSessionSecret,
@@ -139,6 +153,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     openapi: accountSecurityOpenApi,
     decideLogins,
     actions,
+    answers,
     outbox,
     accounts,
     migrate: runMigrations,
