@@ -52,6 +52,12 @@ export const HistoryContextSchema = z.object({
   failureWindowMinutes: z.number().int().positive(),
   /** Distinct accounts this IP failed on in the failure window. */
   ipFailedAccounts: z.number().int().nonnegative(),
+  /**
+   * Whether this login's `deviceId` was on one of the account's successful logins in the window
+   * (this login excluded); null or absent when unknown (the login names no device, or no earlier
+   * successful login of the account in the window did).
+   */
+  deviceSeen: z.boolean().nullable().optional(),
 });
 
 export const LoginRecordedSchema = LoginLocatedSchema.extend({ history: HistoryContextSchema });
@@ -86,7 +92,7 @@ export const EvidenceSchema = z.object({
    * What made `takeover_suspected` fire: failures on the account itself, the IP's failures
    * across many accounts (credential stuffing), or both.
    */
-  cause: z.enum(["account_failures", "ip_failures", "both"]).optional(),
+  cause: z.enum(["account_failures", "ip_failures", "both", "new_device"]).optional(),
   allowedCountries: z.array(z.string()).optional(),
 });
 

@@ -90,6 +90,12 @@ describe("explanations", () => {
       "50개의 다른 계정에서 로그인에 실패한 IP 주소로 새로운 국가(브라질)에서 로그인에 성공했습니다.",
     ],
     [
+      "takeover_suspected: a new country on a new device",
+      reason("takeover_suspected", { country: "NG", failures: 0, ipFailedAccounts: 0, cause: "new_device" }),
+      "A successful sign-in from a new country, Nigeria, on a device never used on this account.",
+      "이 계정에서 사용한 적 없는 기기로 새로운 국가(나이지리아)에서 로그인에 성공했습니다.",
+    ],
+    [
       "takeover_suspected for both causes",
       reason("takeover_suspected", { country: "BR", failures: 6, ipFailedAccounts: 40, cause: "both" }),
       "A successful sign-in from a new country, Brazil, right after 6 failed attempts on this account, from an address that failed on 40 different accounts.",

@@ -32,6 +32,8 @@ function takeoverText(e: Evidence, here: string, lang: Lang): string {
       return `이 계정의 로그인 실패 ${failures}회 직후 새로운 국가(${here})에서 로그인에 성공했습니다.`;
     if (cause === "ip_failures")
       return `${accounts}개의 다른 계정에서 로그인에 실패한 IP 주소로 새로운 국가(${here})에서 로그인에 성공했습니다.`;
+    if (cause === "new_device")
+      return `이 계정에서 사용한 적 없는 기기로 새로운 국가(${here})에서 로그인에 성공했습니다.`;
     return `이 계정의 로그인 실패 ${failures}회 직후, ${accounts}개의 다른 계정에서 로그인에 실패한 IP 주소로 새로운 국가(${here})에서 로그인에 성공했습니다.`;
   }
   const start = `A successful sign-in from a new country, ${here},`;
@@ -39,6 +41,7 @@ function takeoverText(e: Evidence, here: string, lang: Lang): string {
     return `${start} right after ${failures} failed attempts on this account.`;
   if (cause === "ip_failures")
     return `${start} from an address that failed to sign in to ${accounts} different accounts.`;
+  if (cause === "new_device") return `${start} on a device never used on this account.`;
   return `${start} right after ${failures} failed attempts on this account, from an address that failed on ${accounts} different accounts.`;
 }
 

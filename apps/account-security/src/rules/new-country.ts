@@ -21,10 +21,15 @@ export function newCountryOf(ctx: RuleContext): string | null {
   return country;
 }
 
-/** `new_country`: a successful login from a country not seen on this account. Notify. */
+/**
+ * `new_country`: a successful login from a country not seen on this account. Notify. Not for a
+ * country the player's live travel allowance names: they told us they would be there.
+ */
 export function newCountryRule(ctx: RuleContext): RuleHit | null {
   const country = newCountryOf(ctx);
   if (!country) return null;
+  const travel = ctx.account.travel;
+  if (travel && travel.country === country && new Date(ctx.login.occurredAt) <= travel.until) return null;
   const previous = ctx.login.history.previousSuccess;
   return {
     code: "new_country",

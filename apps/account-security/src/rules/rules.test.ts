@@ -220,6 +220,48 @@ describe("credential_stuffing and takeover_suspected", () => {
     });
   });
 
+  it("a new country on a device the account never used is a takeover; the player's own device is not", () => {
+    const thief = evaluate(travel("KR", "BR", 48 * 60, { history: { deviceSeen: false } }));
+    expect(thief.action).toBe("lock");
+    expect(thief.reasons[0]).toMatchObject({
+      code: "takeover_suspected",
+      evidence: { country: "BR", cause: "new_device" },
+    });
+    // A traveller on their own phone, or a login that names no device: notified only.
+    for (const deviceSeen of [true, null, undefined]) {
+      const own = evaluate(travel("KR", "BR", 48 * 60, { history: { deviceSeen } }));
+      expect(own.reasons.map((r) => r.code)).toEqual(["new_country"]);
+    }
+    // A new device at home is no takeover.
+    expect(evaluate(travel("KR", "KR", 60, { history: { deviceSeen: false } })).reasons).toEqual([]);
+    // And the operator can turn the signal off.
+    const off = parseRulesConfig({ rules: { takeover_suspected: { newDeviceInNewCountry: false } } });
+    expect(
+      evaluate(travel("KR", "BR", 48 * 60, { history: { deviceSeen: false } }), { config: off }).action,
+    ).toBe("notify");
+  });
+
+  it("switching a VPN between two countries the account uses is no impossible travel", () => {
+    const vpn = travel("KR", "US", 30, { history: { countriesSeen: ["KR", "US"] } });
+    expect(evaluate(vpn).reasons).toEqual([]);
+    const strict = parseRulesConfig({ rules: { impossible_travel: { skipKnownPairs: false } } });
+    expect(evaluate(vpn, { config: strict }).action).toBe("lock");
+    // A country seen once is not enough for the other side: KR -> BR is still impossible.
+    expect(evaluate(travel("KR", "BR", 30, { history: { countriesSeen: ["KR", "US"] } })).action).toBe(
+      "lock",
+    );
+  });
+
+  it("a travel allowance for the country silences new_country", () => {
+    const account = plainAccount({
+      travel: { country: "FR", until: new Date(plusMinutes(T0, 7 * 24 * 60)) },
+    });
+    expect(evaluate(travel("KR", "FR", 20 * 60), { account }).reasons).toEqual([]);
+    expect(evaluate(travel("KR", "IT", 20 * 60), { account }).reasons.map((r) => r.code)).toEqual([
+      "new_country",
+    ]);
+  });
+
   it("private IPs are never flagged", () => {
     const failure = recordedLogin({
       result: "failure",
@@ -246,7 +288,8 @@ describe("country_not_allowed and travel allowances", () => {
   it("a travel allowance covers its country until its date, not after", () => {
     const until = new Date(plusMinutes(T0, 7 * 24 * 60));
     const covered = plainAccount({ allowedCountries: ["KR"], travel: { country: "JP", until } });
-    expect(evaluate(travel("KR", "JP", 5 * 60), { account: covered }).actions).toEqual(["notify"]);
+    // Covered: no block, and no "new country" notice either (the player said they would be there).
+    expect(evaluate(travel("KR", "JP", 5 * 60), { account: covered }).reasons).toEqual([]);
     const late = travel("KR", "JP", 8 * 24 * 60);
     expect(evaluate(late, { account: covered }).action).toBe("block");
     const elsewhere = travel("KR", "TH", 5 * 60);

@@ -1,5 +1,6 @@
 import { mintPlayerToken } from "@loginguard/auth";
 import type { InstanceClient } from "../http-client";
+import { hashText } from "../random";
 import type { LabelledLogin, LabelledPlan } from "./types";
 
 /** What happened to each planned login on the way in. */
@@ -15,6 +16,8 @@ export interface Delivery {
   elapsedMs: number;
   requests: number;
   travelModesSet: number;
+  /** Milliseconds each stuffing success waited for its address to be flagged (-1: never flagged). */
+  flagWaits: number[];
 }
 
 export interface DeliverOptions {
@@ -23,6 +26,8 @@ export interface DeliverOptions {
   rate: number;
   /** Logins per POST /v1/logins. */
   batch: number;
+  /** Requests in flight at once; an account always goes through the same lane, so its logins stay in order. */
+  lanes: number;
   /** A login accepted more than this after its scheduled time is late. */
   lateMs: number;
   /** Nothing is sent after this epoch ms. */
@@ -37,9 +42,8 @@ export interface DeliverOptions {
 const RETRIES = 4;
 
 /**
- * Sends the plan in `occurredAt` order, one batch at a time (so every account's logins, and the
- * attack that follows a stuffing run, arrive in order), on a schedule of `rate` logins per
- * second. A success after a stuffing run waits (bounded) for the address to be flagged, as the
+ * Sends the plan in `occurredAt` order on a schedule of `rate` logins per second, in batches
+ * over `lanes` (an account always on one lane, so its logins arrive in order). A success after a stuffing run waits (bounded) for the address to be flagged, as the
  * attacker's tool would wait for its next proxy. After each attack's first successful login is
  * accepted, the account's status is watched until it shows the lock or the country's block.
  */
@@ -52,33 +56,40 @@ export async function deliverPlan(plan: LabelledPlan, o: DeliverOptions): Promis
     elapsedMs: 0,
     requests: 0,
     travelModesSet: 0,
+    flagWaits: [],
   };
   const attacksById = new Map(plan.attacks.map((a) => [a.id, a]));
   const watchers: Promise<void>[] = [];
   const started = Date.now();
-  const due = (i: number) => started + (i * 1000) / o.rate;
-  const lastProgress = { at: started };
-  let batch: Array<{ item: LabelledLogin; index: number }> = [];
+  // Waits the scenario itself asks for (a flag, travel mode) move the schedule, not lateness.
+  let shift = 0;
+  const due = (i: number) => started + shift + (i * 1000) / o.rate;
+  let lastProgress = started;
+  type Item = { item: LabelledLogin; index: number; dueAt: number };
+  type Lane = { batch: Item[]; busy: Promise<void> | null };
+  const lanes: Lane[] = Array.from({ length: o.lanes }, () => ({ batch: [], busy: null }));
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const items = batch;
-    batch = [];
-    const wait = due(items[items.length - 1]!.index) - Date.now();
-    if (wait > 0) await sleep(wait);
+  const send = async (items: Item[]) => {
+    // Travel mode goes on before the trip's first login, in the player's own lane (in order).
+    for (const { item } of items) {
+      if (item.travelMode && o.playerTokenSecret) {
+        if (await setTravelMode(o, item.login.accountId, item.travelMode, o.playerTokenSecret))
+          d.travelModesSet++;
+      }
+    }
     const accepted = await postBatch(
       o,
       d,
       items.map((x) => x.item),
     );
     const now = Date.now();
-    for (const { item, index } of items) {
+    for (const { item, dueAt } of items) {
       if (!accepted) {
         d.notAccepted.push(item);
         continue;
       }
       d.acceptedAt.set(item.login.eventId, now);
-      if (now - due(index) > o.lateMs) d.late.push(item);
+      if (now - dueAt > o.lateMs) d.late.push(item);
       if (item.attackSuccess && item.attackId !== undefined) {
         const attack = attacksById.get(item.attackId)!;
         watchers.push(
@@ -88,30 +99,64 @@ export async function deliverPlan(plan: LabelledPlan, o: DeliverOptions): Promis
         );
       }
     }
-    if (now - lastProgress.at > 5000) {
-      lastProgress.at = now;
-      o.progress?.(items[items.length - 1]!.index + 1, plan.logins.length);
+  };
+  // One request in flight per lane; what arrives meanwhile goes in the next one (up to `batch`).
+  const flushLane = (lane: Lane) => {
+    if (lane.busy || lane.batch.length === 0) return;
+    const items = lane.batch.splice(0, o.batch);
+    lane.busy = send(items).then(() => {
+      lane.busy = null;
+      flushLane(lane);
+    });
+  };
+  const drain = async () => {
+    for (const lane of lanes) flushLane(lane);
+    while (lanes.some((l) => l.busy || l.batch.length > 0)) {
+      await Promise.all(lanes.map((l) => l.busy));
+      for (const lane of lanes) flushLane(lane);
     }
   };
+  const ticker = setInterval(() => {
+    for (const lane of lanes) flushLane(lane);
+  }, 100);
 
-  for (let index = 0; index < plan.logins.length; index++) {
-    const item = plan.logins[index]!;
-    if (Date.now() > o.deadline) {
-      d.notAccepted.push(item);
-      continue;
-    }
-    if (item.awaitFlaggedIp || item.travelMode) {
-      await flush();
-      if (item.awaitFlaggedIp) await waitForFlag(o, item.login.accountId, item.awaitFlaggedIp);
-      if (item.travelMode && o.playerTokenSecret) {
-        if (await setTravelMode(o, item.login.accountId, item.travelMode, o.playerTokenSecret))
-          d.travelModesSet++;
+  try {
+    for (let index = 0; index < plan.logins.length; index++) {
+      const item = plan.logins[index]!;
+      if (Date.now() > o.deadline) {
+        d.notAccepted.push(item);
+        continue;
+      }
+      if (item.awaitFlaggedIp || item.travelMode) {
+        const before = Date.now();
+        await drain();
+        if (item.awaitFlaggedIp) {
+          const flagged = await waitForFlag(o, item.login.accountId, item.awaitFlaggedIp);
+          d.flagWaits.push(flagged ? Date.now() - before : -1);
+        }
+        if (item.travelMode && o.playerTokenSecret) {
+          if (await setTravelMode(o, item.login.accountId, item.travelMode, o.playerTokenSecret))
+            d.travelModesSet++;
+        }
+        shift += Date.now() - before;
+      }
+      const dueAt = due(index);
+      const wait = dueAt - Date.now();
+      if (wait > 0) await sleep(wait);
+      // Bounded: when the instance falls behind, the schedule waits for it (and lateness shows it).
+      while (lanes.some((l) => l.batch.length >= o.batch * 4)) await sleep(5);
+      const lane = lanes[hashText(item.login.accountId) % lanes.length]!;
+      lane.batch.push({ item, index, dueAt });
+      flushLane(lane);
+      if (Date.now() - lastProgress > 5000) {
+        lastProgress = Date.now();
+        o.progress?.(index + 1, plan.logins.length);
       }
     }
-    batch.push({ item, index });
-    if (batch.length >= o.batch) await flush();
+    await drain();
+  } finally {
+    clearInterval(ticker);
   }
-  await flush();
   await Promise.all(watchers);
   d.elapsedMs = Date.now() - started;
   return d;
@@ -151,12 +196,13 @@ async function watchStop(
   return null;
 }
 
-async function waitForFlag(o: DeliverOptions, accountId: string, ip: string): Promise<void> {
+async function waitForFlag(o: DeliverOptions, accountId: string, ip: string): Promise<boolean> {
   const until = Math.min(o.deadline, Date.now() + 20_000);
   while (Date.now() < until) {
-    if ((await o.client.status(accountId, ip).catch(() => undefined))?.ipFlagged) return;
+    if ((await o.client.status(accountId, ip).catch(() => undefined))?.ipFlagged) return true;
     await sleep(100);
   }
+  return false;
 }
 
 /** PUT /v1/me/settings with travel mode on for `country` until tomorrow, as the player's page does. */

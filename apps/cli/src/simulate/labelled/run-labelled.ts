@@ -76,6 +76,7 @@ export async function runLabelled(options: SimulateOptions, io: SimulateIo): Pro
       client,
       rate: options.rate,
       batch: options.batch,
+      lanes: Math.min(options.concurrency, 8),
       lateMs: options.lateSeconds * 1000,
       deadline: Date.now() + 1.5 * expectedMs + 120_000,
       playerTokenSecret: secrets.playerTokenSecret ?? null,
@@ -84,7 +85,8 @@ export async function runLabelled(options: SimulateOptions, io: SimulateIo): Pro
     });
     io.out(
       `sent in ${(delivery.elapsedMs / 1000).toFixed(1)} s (${Math.round(plan.logins.length / (delivery.elapsedMs / 1000))}/s achieved), ` +
-        `${delivery.requests} requests, travel mode set by ${delivery.travelModesSet} players`,
+        `${delivery.requests} requests, travel mode set by ${delivery.travelModesSet} players, ` +
+        `stuffing flags waited for (ms, -1 never): ${delivery.flagWaits.join(" ") || "none"}`,
     );
     const failed: string[] = [];
     if (delivery.notAccepted.length > 0 || delivery.late.length > 0) {
