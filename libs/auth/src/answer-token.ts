@@ -67,7 +67,8 @@ export function verifyAnswerToken(
   }
   if (typeof payload !== "object" || payload === null) return undefined;
   const { p, a, l, e } = payload as Record<string, unknown>;
-  if (p !== PURPOSE || typeof a !== "string" || typeof l !== "string" || typeof e !== "number") return undefined;
+  if (p !== PURPOSE || typeof a !== "string" || typeof l !== "string" || typeof e !== "number")
+    return undefined;
   if (a.length === 0 || a.length > 128 || l.length === 0 || l.length > 128) return undefined;
   if (e * 1000 <= now) return undefined;
   return { accountId: a, loginEventId: l, expiresAt: e * 1000 };
@@ -91,5 +92,7 @@ export function checkAnswerCsrf(token: string, presented: string | undefined, se
  * apart: a different derivation label from any other use).
  */
 export function deriveAnswerTokenSecret(playerTokenSecret: string): string {
-  return createHmac("sha256", playerTokenSecret).update("loginguard/answer-link-secret/v1").digest("base64url");
+  return createHmac("sha256", playerTokenSecret)
+    .update("loginguard/answer-link-secret/v1")
+    .digest("base64url");
 }
