@@ -1,7 +1,7 @@
 import { ATTACKER_ORIGINS } from "../countries";
 import type { IpPool } from "../ip-pool";
 import type { Random } from "../random";
-import type { LoginFactory } from "./population";
+import { CLIENTS, type LoginFactory } from "./population";
 import type { AttackScenario, LabelledLogin, LabelledPlayer, PlannedAttack } from "./types";
 
 const MINUTE = 60_000;
@@ -34,8 +34,6 @@ export interface AttackContext {
   vpnExits: ReadonlyMap<string, readonly string[]>;
 }
 
-const ATTACKER_CLIENT = { deviceId: "dev-attacker", userAgent: "GameClient/3.4.1 (Windows 10; x64)" };
-
 /**
  * `count` attacks on distinct victims, each with its logins labelled `attack`: an overseas
  * takeover with the right password; a takeover after a credential-stuffing run (one address
@@ -66,6 +64,8 @@ export function planAttacks(
     }
     used.add(victimIndex);
     const victim = ctx.players[victimIndex]!;
+    // The attacker's own machine: a device id like any other, never one the victim used.
+    const client = { deviceId: `dev-${random.hex(16)}`, userAgent: random.pick(CLIENTS) };
     const at = ctx.to - random.between(ATTACK_WINDOW.endBeforeEndMs, ATTACK_WINDOW.startBeforeEndMs);
     const attack = (
       who: Pick<LabelledPlayer, "accountId" | "serverId" | "deviceId" | "userAgent">,
@@ -76,7 +76,7 @@ export function planAttacks(
     ) => {
       const login: LabelledLogin = {
         at: when,
-        login: ctx.logins.make(who, when, ip, result, ATTACKER_CLIENT),
+        login: ctx.logins.make(who, when, ip, result, client),
         label: "attack",
         scenario,
         attackId: id,

@@ -35,7 +35,8 @@ export const KIND_WEIGHTS: ReadonlyArray<readonly [PlayerKind, number]> = [
 ];
 
 const VPN_EXITS = ["US", "JP", "SG", "DE", "GB"];
-const CLIENTS = [
+/** Game clients as login servers report them. */
+export const CLIENTS = [
   "GameClient/3.4.1 (Windows 11; x64)",
   "GameClient/3.4.1 (Windows 10; x64)",
   "GameClient/3.4.1 (Android 14; SM-S918N)",
@@ -149,28 +150,29 @@ export function legitLogins(player: LabelledPlayer, ctx: LegitContext): Labelled
     if (trip && dayStart + DAY > trip.leave && dayStart < trip.back) continue;
     switch (player.kind) {
       case "mobile": {
-        const n = random.int(2, 4);
+        const n = random.int(1, 3);
         for (let i = 0; i < n; i++)
           session(dayStart + random.between(7, 23) * HOUR, ctx.pool.take(player.home), 0.02);
         break;
       }
       case "cafe": {
         const cafes = ctx.cafes.get(player.home) ?? [player.homeIp];
-        if (random.chance(0.6)) session(dayStart + random.between(14, 23.5) * HOUR, random.pick(cafes), 0.08);
-        else if (random.chance(0.3)) session(dayStart + random.between(8, 23) * HOUR, player.homeIp, 0.02);
+        if (random.chance(0.45))
+          session(dayStart + random.between(14, 23.5) * HOUR, random.pick(cafes), 0.08);
+        else if (random.chance(0.2)) session(dayStart + random.between(8, 23) * HOUR, player.homeIp, 0.02);
         break;
       }
       case "vpn": {
         const viaVpn = random.chance(0.3);
         const exits = ctx.vpnExits.get(player.vpnCountry ?? "") ?? [];
         const where = viaVpn && exits.length > 0 ? random.pick(exits) : ip;
-        if (random.chance(0.7)) session(dayStart + random.between(9, 23) * HOUR, where, 0.02);
+        if (random.chance(0.5)) session(dayStart + random.between(9, 23) * HOUR, where, 0.02);
         break;
       }
       default: {
         if (random.chance(0.05)) ip = ctx.pool.take(player.home); // the ISP changed the address
-        if (random.chance(0.6)) session(dayStart + random.between(8, 23.5) * HOUR, ip, 0.02);
-        if (random.chance(0.15)) session(dayStart + random.between(8, 23.5) * HOUR, ip, 0.02);
+        if (random.chance(0.4)) session(dayStart + random.between(8, 23.5) * HOUR, ip, 0.02);
+        if (random.chance(0.08)) session(dayStart + random.between(8, 23.5) * HOUR, ip, 0.02);
       }
     }
   }

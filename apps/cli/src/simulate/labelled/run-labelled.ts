@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { InstanceClient } from "../http-client";
 import { scanPublicIps } from "../ip-pool";
 import type { SimulateOptions } from "../options";
-import type { SimulateIo } from "../run";
+import { type SimulateIo, waitUntilReady } from "../run";
 import { forEachLimited } from "../verify";
 import { startGameServerReceiver } from "../webhook-receiver";
 import { newWebhookSecret } from "../webhook-signature";
@@ -47,6 +47,7 @@ export async function runLabelled(options: SimulateOptions, io: SimulateIo): Pro
     port: options.webhookPort,
     secret: options.webhookSecret ?? newWebhookSecret(),
   });
+  await waitUntilReady(options.url, options.waitSeconds * 1000, io);
   const secrets = readSecrets(options.dataDir);
   const key = options.key ?? secrets.ingestApiKey;
   const adminKey = options.adminKey ?? secrets.adminApiKey;
