@@ -72,9 +72,9 @@ export async function embeddedMode(load: LoadClient): Promise<ModeResult> {
   }
 }
 
-/** Distributed mode: one process per service on the Kafka-protocol test cluster and PostgreSQL. */
+/** Distributed mode: one process per service on the three-node Apache Kafka test cluster and PostgreSQL. */
 export async function distributedMode(load: LoadClient): Promise<ModeResult> {
-  step("distributed: one process per service on the 3-broker Kafka-protocol test cluster + PostgreSQL");
+  step("distributed: one process per service on the three-node Apache Kafka test cluster + PostgreSQL");
   const [cluster, postgres] = await Promise.all([startKafkaCluster({ brokers: 3 }), startPostgres()]);
   const children: Child[] = [];
   const progress = await kafkaCommitted(cluster.bootstrap);
@@ -128,7 +128,7 @@ export async function distributedMode(load: LoadClient): Promise<ModeResult> {
     await Promise.all(children.map((c) => c.stop()));
     await observerBus.close();
     await progress.close();
-    await cluster.stop();
+    await cluster.stopAll();
     await postgres.stop();
   }
 }

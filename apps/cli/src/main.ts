@@ -9,6 +9,8 @@ const USAGE = `loginguard <command>
   topics apply [--dry-run]    create missing topics from infra/topics.json
   staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
+  dev up [--brokers 3] [--data DIR]
+                              a local Kafka cluster and PostgreSQL for distributed mode
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
     case "simulate": {
       const { simulateCommand } = await import("./commands/simulate");
       return simulateCommand(args);
+    }
+    case "dev": {
+      const { devCommand } = await import("./commands/dev");
+      return devCommand(args, { env });
     }
     case undefined:
     case "help":
