@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { type ApiKeys, parseApiKeys } from "@loginguard/auth";
+import { type ApiKeys, deriveAnswerTokenSecret, parseApiKeys } from "@loginguard/auth";
 import { envFields, parseEnv } from "@loginguard/config";
 import { z } from "zod";
 import type { RulesConfig } from "./rules/config";
@@ -27,6 +27,16 @@ export const accountSecurityEnvSchema = z.object({
   STAFF_SESSION_SECRET: secret,
   /** Admin API keys, `name:key` pairs separated by commas; act as role admin. Default: none. */
   ADMIN_API_KEYS: apiKeys,
+  /**
+   * Game servers' keys (`name:key,...`), for `POST /v1/accounts/{accountId}/answers` (the answer
+   * given in game). Default: none (the route answers 401).
+   */
+  INGEST_API_KEYS: apiKeys,
+  /**
+   * Secret of the "was this you?" link tokens; the responder signs with the same. Default:
+   * derived from PLAYER_TOKEN_SECRET (under its own label, so the keys stay apart).
+   */
+  ANSWER_TOKEN_SECRET: secret.optional(),
   /**
    * Key of the HMAC that stores unlock codes. Default: derived from PLAYER_TOKEN_SECRET (changing
    * that secret then voids codes pending at that moment, which live 10 minutes).
@@ -60,6 +70,8 @@ export interface AccountSecurityConfig {
   playerTokenSecret: string;
   staffSessionSecret: string;
   adminApiKeys: ApiKeys;
+  ingestApiKeys: ApiKeys;
+  answerTokenSecret: string;
   /** HMAC key for stored unlock codes. */
   unlockCodePepper: Uint8Array;
   rules: RulesConfig;
@@ -89,6 +101,8 @@ export function loadAccountSecurityConfig(
     playerTokenSecret: e.PLAYER_TOKEN_SECRET,
     staffSessionSecret: e.STAFF_SESSION_SECRET,
     adminApiKeys: e.ADMIN_API_KEYS,
+    ingestApiKeys: e.INGEST_API_KEYS,
+    answerTokenSecret: e.ANSWER_TOKEN_SECRET ?? deriveAnswerTokenSecret(e.PLAYER_TOKEN_SECRET),
     unlockCodePepper: e.UNLOCK_CODE_PEPPER
       ? new TextEncoder().encode(e.UNLOCK_CODE_PEPPER)
       : derivePepper(e.PLAYER_TOKEN_SECRET),

@@ -6,8 +6,10 @@ import type { ServiceModule } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
 import { Hono } from "hono";
 import { AccountActions } from "./account-actions";
+import { LoginAnswers } from "./answers";
 import type { AccountSecurityConfig } from "./env";
 import { STAGE_NAME } from "./events";
+import { mountAnswerRoutes } from "./http/answer-routes";
 import { accountSecurityOpenApi } from "./http/openapi";
 import { mountPlayerRoutes } from "./http/player-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
@@ -15,6 +17,7 @@ import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logi
 import { registerDecisionSeries } from "./stage/decision-metrics";
 import { OPERATOR_AUDIT_STAGE, operatorAuditStage } from "./stage/operator-audit";
 import { AccountStore } from "./state/account-store";
+import { AnswerStore } from "./state/answer-store";
 import { AuditLog } from "./state/audit-log";
 import { DecisionStore } from "./state/decision-store";
 import { IpFlagStore } from "./state/ip-flag-store";
@@ -44,6 +47,8 @@ export interface AccountSecurityService extends ServiceModule {
   /** The stage's batch handler, callable without a bus (tests, benchmarks). */
   readonly decideLogins: (events: LoginRecordedEvent[]) => Promise<unknown[]>;
   readonly actions: AccountActions;
+  /** "Was this you?" answers, however they come. */
+  readonly answers: LoginAnswers;
   readonly outbox: Outbox;
   readonly accounts: AccountStore;
   /** Applies the schema's migrations (start() does it too). */
@@ -82,6 +87,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     pepper: config.unlockCodePepper,
     clock,
   });
+  const answers = new LoginAnswers({ actions, answers: new AnswerStore(db), clock });
   const decideLogins = createLoginDecider({
     db,
     accounts,
@@ -99,8 +105,15 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
 
   const routes = new Hono();
   const authed = routes as unknown as Hono<{ Variables: AuthVariables }>;
+  mountAnswerRoutes(authed, {
+    answers,
+    ingestApiKeys: config.ingestApiKeys,
+    answerTokenSecret: config.answerTokenSecret,
+    clock,
+  });
   mountPlayerRoutes(authed, {
     actions,
+    answers,
     playerTokenSecret: config.playerTokenSecret,
     unlockPolicy,
     travelMaxDays: config.travelMaxDays,
@@ -108,6 +121,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
   });
   mountStaffRoutes(authed, {
     actions,
+    answers,
     audit,
     decisions,
     staffSessionSecret: config.staffSessionSecret,
@@ -147,6 +161,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     openapi: accountSecurityOpenApi,
     decideLogins,
     actions,
+    answers,
     outbox,
     accounts,
     migrate: runMigrations,

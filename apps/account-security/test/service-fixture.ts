@@ -19,6 +19,8 @@ import type { UnlockPolicy } from "../src/state/unlock-challenges";
 export const PLAYER_SECRET = "player-secret-for-tests-0123456789";
 export const STAFF_SECRET = "staff-secret-for-tests-0123456789";
 export const ADMIN_KEY = "admin-key-for-tests-0123456789";
+export const INGEST_KEY = "ingest-key-for-tests-0123456789";
+export const ANSWER_SECRET = "answer-secret-for-tests-0123456789";
 
 /** A configuration as loadAccountSecurityConfig would build it, with test secrets. */
 export function testConfig(over: Partial<AccountSecurityConfig> = {}): AccountSecurityConfig {
@@ -26,6 +28,8 @@ export function testConfig(over: Partial<AccountSecurityConfig> = {}): AccountSe
     playerTokenSecret: PLAYER_SECRET,
     staffSessionSecret: STAFF_SECRET,
     adminApiKeys: new Map([["ops", ADMIN_KEY]]),
+    ingestApiKeys: new Map([["game", INGEST_KEY]]),
+    answerTokenSecret: ANSWER_SECRET,
     unlockCodePepper: derivePepper(PLAYER_SECRET),
     rules: DEFAULT_RULES_CONFIG,
     stateCache: "auto",

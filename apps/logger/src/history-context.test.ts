@@ -28,7 +28,14 @@ function row(eventId: string, at: number, fields: Partial<NewLoginRow> = {}): Ne
   };
 }
 
-const nothingStored: StoredPart = { previousSuccess: null, countries: [], failures: 0, ipFailedAccounts: 0 };
+const noDevices = { withDevice: 0, seen: false };
+const nothingStored: StoredPart = {
+  previousSuccess: null,
+  countries: [],
+  failures: 0,
+  ipFailedAccounts: 0,
+  devices: noDevices,
+};
 
 describe("chunk facts", () => {
   const rows = [
@@ -46,6 +53,7 @@ describe("chunk facts", () => {
       countries: ["KR"],
       failures: 1,
       ipAccounts: ["a", "b"],
+      devices: noDevices,
     });
     expect(facts[0]).toMatchObject({ previousSuccess: { eventId: "e0" }, countries: [], failures: 0 });
     // A failure counts itself, and its own account on the IP.
@@ -67,6 +75,7 @@ describe("merging stored and chunk facts", () => {
       countries: ["JP", "US"],
       failures: 2,
       ipFailedAccounts: 4,
+      devices: noDevices,
     };
     const context = mergeContext(
       stored,
@@ -75,6 +84,7 @@ describe("merging stored and chunk facts", () => {
         countries: ["KR", "JP"],
         failures: 1,
         ipAccounts: ["x"],
+        devices: noDevices,
       },
       WINDOWS,
     );
@@ -85,13 +95,38 @@ describe("merging stored and chunk facts", () => {
       recentFailures: 3,
       failureWindowMinutes: 15,
       ipFailedAccounts: 4,
+      deviceSeen: null,
     });
+  });
+
+  it("says whether the device was seen: in the chunk, stored, or unknown", () => {
+    const rows = [
+      row("d1", T0, { deviceId: "phone" }),
+      row("d2", T0 + 1000, { deviceId: "laptop" }),
+      row("d3", T0 + 2000, { deviceId: "phone" }),
+      row("d4", T0 + 3000),
+    ];
+    const facts = chunkFacts(rows, WINDOWS);
+    expect(facts.map((f) => f.devices)).toEqual([
+      { withDevice: 0, seen: false },
+      { withDevice: 1, seen: false },
+      { withDevice: 2, seen: true },
+      { withDevice: 3, seen: false },
+    ]);
+    const merge = (stored: StoredPart["devices"], chunk: StoredPart["devices"], deviceId: string | null) =>
+      mergeContext({ ...nothingStored, devices: stored }, { ...facts[0]!, devices: chunk }, WINDOWS, deviceId)
+        .deviceSeen;
+    expect(merge({ withDevice: 3, seen: true }, noDevices, "phone")).toBe(true);
+    expect(merge({ withDevice: 3, seen: false }, { withDevice: 1, seen: true }, "phone")).toBe(true);
+    expect(merge({ withDevice: 3, seen: false }, noDevices, "attacker")).toBe(false);
+    expect(merge(noDevices, noDevices, "phone")).toBeNull(); // nothing to compare with
+    expect(merge({ withDevice: 3, seen: false }, noDevices, null)).toBeNull(); // no device named
   });
 
   it("caps the counts", () => {
     const context = mergeContext(
       { ...nothingStored, failures: FAILURE_COUNT_CAP, ipFailedAccounts: FAILURE_COUNT_CAP + 3 },
-      { previousSuccess: null, countries: [], failures: 5, ipAccounts: [] },
+      { previousSuccess: null, countries: [], failures: 5, ipAccounts: [], devices: noDevices },
       WINDOWS,
     );
     expect(context.recentFailures).toBe(FAILURE_COUNT_CAP);

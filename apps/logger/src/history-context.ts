@@ -24,6 +24,8 @@ export interface StoredPart {
   failures: number;
   /** Distinct accounts the IP failed on: stored lines and the given chunk accounts together. */
   ipFailedAccounts: number;
+  /** Stored successful logins in the window with a device: how many, and whether one was this login's. */
+  devices: { withDevice: number; seen: boolean };
 }
 
 /** "s is before n": earlier occurredAt, then lower eventId, so equal timestamps have an order too. */
@@ -37,14 +39,16 @@ const BEFORE =
  */
 const STORED_PART_SQL = `
 WITH n AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[])
-    WITH ORDINALITY AS n(event_id, account_id, occurred_at, ip, chunk_accounts, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[], $9::text[])
+    WITH ORDINALITY AS n(event_id, account_id, occurred_at, ip, chunk_accounts, device_id, ord)
 )
 SELECT n.ord,
        p.event_id    AS prev_event_id,
        p.country     AS prev_country,
        p.occurred_at AS prev_occurred_at,
        coalesce(cs.countries, ARRAY[]::text[]) AS countries,
+       cs.with_device,
+       coalesce(cs.device_seen, false) AS device_seen,
        f.n           AS failures,
        ipf.n         AS ip_failed_accounts
 FROM n
@@ -55,8 +59,11 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) p ON true
 CROSS JOIN LATERAL (
-  SELECT array_agg(DISTINCT s.country) AS countries FROM logger.logins s
-  WHERE s.account_id = n.account_id AND s.result = 'success' AND s.country IS NOT NULL
+  SELECT array_agg(DISTINCT s.country) FILTER (WHERE s.country IS NOT NULL) AS countries,
+         count(s.device_id) AS with_device,
+         bool_or(s.device_id = n.device_id) AS device_seen
+  FROM logger.logins s
+  WHERE s.account_id = n.account_id AND s.result = 'success'
     AND s.occurred_at >= n.occurred_at - make_interval(days => $6::int) AND ${BEFORE}
 ) cs
 CROSS JOIN LATERAL (
@@ -87,6 +94,8 @@ interface StoredPartRow {
   prev_country: string | null;
   prev_occurred_at: Date | null;
   countries: string[];
+  with_device: number | string | null;
+  device_seen: boolean;
   failures: number;
   ip_failed_accounts: number;
 }
@@ -99,7 +108,9 @@ interface StoredPartRow {
  *   before this one (the window's first instant included), this login excluded;
  * - `recentFailures`: the account's failed logins in the last `failureWindowMinutes`, this one
  *   included;
- * - `ipFailedAccounts`: distinct accounts this IP failed on in the same window, this login included.
+ * - `ipFailedAccounts`: distinct accounts this IP failed on in the same window, this login included;
+ * - `deviceSeen`: whether this login's device was on a successful login of the account in the
+ *   history window before it (null when unknown: no device on this login, or none before).
  * "Before" means an earlier occurredAt, or the same one and a lower eventId, so a chunk gives the
  * same contexts whatever its order. `rows` must have distinct eventIds and not be stored yet.
  * Two statements' worth of work whatever the chunk size: one query, then a merge in memory.
@@ -120,6 +131,7 @@ export async function computeHistoryContexts(
     windows.historyWindowDays,
     windows.failureWindowMinutes,
     FAILURE_COUNT_CAP,
+    rows.map((r) => r.deviceId),
   ]);
   const parts: StoredPart[] = new Array(rows.length);
   for (const row of stored) {
@@ -135,9 +147,10 @@ export async function computeHistoryContexts(
       countries: row.countries,
       failures: Number(row.failures),
       ipFailedAccounts: Number(row.ip_failed_accounts),
+      devices: { withDevice: Number(row.with_device ?? 0), seen: row.device_seen === true },
     };
   }
-  return rows.map((_, i) => mergeContext(parts[i]!, chunk[i]!, windows));
+  return rows.map((row, i) => mergeContext(parts[i]!, chunk[i]!, windows, row.deviceId));
 }
 
 /** What the other logins of the chunk add to one login's context. */
@@ -148,6 +161,8 @@ export interface ChunkFacts {
   failures: number;
   /** Accounts failing on this login's IP in the window, this login's included when it failed. */
   ipAccounts: string[];
+  /** Earlier successful logins of the chunk in the window with a device, and whether one was this login's. */
+  devices: { withDevice: number; seen: boolean };
 }
 
 /** For each row, what the other rows before it (and itself, for failures) contribute. */
@@ -164,11 +179,16 @@ export function chunkFacts(rows: NewLoginRow[], windows: ContextWindows): ChunkF
     let previous: number | undefined;
     const countries = new Set<string>();
     let failures = 0;
+    const devices = { withDevice: 0, seen: false };
     for (const j of byAccount.get(row.accountId) ?? []) {
       const other = rows[j]!;
       if (j !== i && upTo(j, i) && other.result === "success") {
         if (previous === undefined || upTo(previous, j)) previous = j;
         if (other.country && times[j]! >= historyStart) countries.add(other.country);
+        if (other.deviceId !== null && times[j]! >= historyStart) {
+          devices.withDevice += 1;
+          if (other.deviceId === row.deviceId) devices.seen = true;
+        }
       }
       if (upTo(j, i) && other.result === "failure" && times[j]! >= failureStart) failures += 1;
     }
@@ -184,12 +204,23 @@ export function chunkFacts(rows: NewLoginRow[], windows: ContextWindows): ChunkF
       countries: [...countries].sort(),
       failures,
       ipAccounts: [...ipAccounts].sort(),
+      devices,
     };
   });
 }
 
 /** The context of one login from what the stored lines and the chunk say. */
-export function mergeContext(stored: StoredPart, chunk: ChunkFacts, windows: ContextWindows): HistoryContext {
+export function mergeContext(
+  stored: StoredPart,
+  chunk: ChunkFacts,
+  windows: ContextWindows,
+  deviceId: string | null = null,
+): HistoryContext {
+  const withDevice = (stored.devices?.withDevice ?? 0) + (chunk.devices?.withDevice ?? 0);
+  const deviceSeen =
+    deviceId === null || withDevice === 0
+      ? null
+      : (stored.devices?.seen ?? false) || (chunk.devices?.seen ?? false);
   const candidates = [stored.previousSuccess, chunk.previousSuccess].filter((p) => p !== null);
   const previousSuccess = candidates.reduce<(typeof candidates)[number] | null>(
     (best, p) => (best === null || isLater(p, best) ? p : best),
@@ -202,6 +233,7 @@ export function mergeContext(stored: StoredPart, chunk: ChunkFacts, windows: Con
     recentFailures: Math.min(FAILURE_COUNT_CAP, stored.failures + chunk.failures),
     failureWindowMinutes: windows.failureWindowMinutes,
     ipFailedAccounts: Math.min(FAILURE_COUNT_CAP, stored.ipFailedAccounts),
+    deviceSeen,
   } satisfies HistoryContext);
 }
 

@@ -92,6 +92,7 @@ export function describeLoggerStore(name: string, factory: () => Promise<Databas
           recentFailures: 0,
           failureWindowMinutes: 15,
           ipFailedAccounts: 0,
+          deviceSeen: null,
         });
       });
 
@@ -126,6 +127,28 @@ export function describeLoggerStore(name: string, factory: () => Promise<Databas
         // One millisecond later the KR login has left the window; the BR one just recorded counts.
         const later = await contextOf(located({ accountId: a, at: T0 + 1, country: "BR" }));
         expect(later.countriesSeen).toEqual(["BR"]);
+      });
+
+      it("says whether the login's device was on a successful login of the account in the window", async () => {
+        const a = account();
+        await record([
+          located({ accountId: a, at: T0 - 91 * DAY, deviceId: "old-phone" }),
+          located({ accountId: a, at: T0 - DAY, deviceId: "phone" }),
+          located({ accountId: a, at: T0 - MINUTE, deviceId: "thief", result: "failure" }),
+        ]);
+        expect((await contextOf(located({ accountId: a, at: T0, deviceId: "phone" }))).deviceSeen).toBe(true);
+        // A failure does not make a device known; nor does a success outside the window.
+        expect((await contextOf(located({ accountId: a, at: T0, deviceId: "thief" }))).deviceSeen).toBe(
+          false,
+        );
+        expect((await contextOf(located({ accountId: a, at: T0, deviceId: "old-phone" }))).deviceSeen).toBe(
+          false,
+        );
+        // Unknown: no device named, or nothing to compare with.
+        expect((await contextOf(located({ accountId: a, at: T0 }))).deviceSeen).toBeNull();
+        const b = account();
+        await record([located({ accountId: b, at: T0 - DAY })]);
+        expect((await contextOf(located({ accountId: b, at: T0, deviceId: "phone" }))).deviceSeen).toBeNull();
       });
 
       it("keeps no country for a private address even if one came with it", async () => {

@@ -1,4 +1,4 @@
-import { type ApiKeys, parseApiKeys } from "@loginguard/auth";
+import { type ApiKeys, deriveAnswerTokenSecret, parseApiKeys } from "@loginguard/auth";
 import { envFields, parseEnv } from "@loginguard/config";
 import { z } from "zod";
 
@@ -49,6 +49,15 @@ export const responderEnvSchema = z
     GAME_WEBHOOK_TIMEOUT_MS: envFields.positiveInt(10_000),
     /** Public base URL of the portal, for "Was this you?" links. Default `http://localhost:8080`. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8080"),
+    /**
+     * Secret of the signed "was this you?" link tokens (account-security checks them with the same).
+     * Default: derived from PLAYER_TOKEN_SECRET; neither set: links open the signed-in /me page.
+     */
+    ANSWER_TOKEN_SECRET: z.string().min(16).optional(),
+    /** Only read to derive ANSWER_TOKEN_SECRET when that is unset. */
+    PLAYER_TOKEN_SECRET: z.string().min(16).optional(),
+    /** Hours a "was this you?" link stays valid. Default 168 (7 days). */
+    ANSWER_LINK_HOURS: envFields.positiveInt(168),
     /** Name shown in messages ("[Name] New sign-in ..."). Default `loginguard`. */
     BRAND_NAME: z.string().min(1).max(40).default("loginguard"),
     /** `name:key,...` keys game platforms use to keep contacts current (PUT/DELETE contact). Default none. */
@@ -113,6 +122,9 @@ export interface ResponderConfig {
   /** Null: webhooks (and in-game messages) are skipped. */
   webhook: WebhookConfig | null;
   publicUrl: string;
+  /** Null: "was this you?" links open the signed-in /me page instead of a signed link. */
+  answerTokenSecret: string | null;
+  answerLinkHours: number;
   brandName: string;
   ingestKeys: ApiKeys;
   staffSessionSecret: string | null;
@@ -145,6 +157,10 @@ export function loadResponderConfig(
         ? { url: e.GAME_WEBHOOK_URL, secret: e.GAME_WEBHOOK_SECRET, timeoutMs: e.GAME_WEBHOOK_TIMEOUT_MS }
         : null,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ""),
+    answerTokenSecret:
+      e.ANSWER_TOKEN_SECRET ??
+      (e.PLAYER_TOKEN_SECRET ? deriveAnswerTokenSecret(e.PLAYER_TOKEN_SECRET) : null),
+    answerLinkHours: e.ANSWER_LINK_HOURS,
     brandName: e.BRAND_NAME,
     ingestKeys: e.INGEST_API_KEYS ?? new Map(),
     staffSessionSecret: e.STAFF_SESSION_SECRET ?? null,

@@ -56,6 +56,9 @@ export function createResponderDeps(options: {
     webhooks: config.webhook ? gameWebhooks(config.webhook) : null,
     brand: config.brandName,
     publicUrl: config.publicUrl,
+    answerLinks: config.answerTokenSecret
+      ? { secret: config.answerTokenSecret, ttlMs: config.answerLinkHours * 3_600_000 }
+      : null,
     actionMaxAgeMs: config.actionMaxAgeHours * HOUR_MS,
     logger: options.logger,
     now: options.now,

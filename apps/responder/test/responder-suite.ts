@@ -1,3 +1,4 @@
+import { verifyAnswerToken } from "@loginguard/auth";
 import type { Emit, StageContext } from "@loginguard/bus";
 import type { Database } from "@loginguard/db";
 import { ActionCompletedSchema, deriveEventId, EVENT_TYPES, TOPICS } from "@loginguard/events";
@@ -122,11 +123,41 @@ export function describeResponder(
       const hooks = hooksFor(accountId);
       expect(hooks.map((h) => h.type)).toEqual(["account.locked", "player.kick"]);
       expect(hooks[1]?.data).toMatchObject({
+        scope: "account",
         sessionId: "sess-9",
         reasons: ["impossible_travel"],
         decisionId: event.id,
       });
       expect(game.forged()).toEqual([]);
+    });
+
+    it("a lock kicks every session of the account, even when the login named none", async () => {
+      const accountId = newAccount();
+      const event = lockDecision({ accountId, sessionId: undefined });
+      delete (event.data as { sessionId?: string }).sessionId;
+      const emit = await decisionStage(deps, settings).handle(event, ctx);
+      expect(results(emit).map((r) => `${r.kind}:${r.outcome}`)).toContain("player.kick:delivered");
+      const kick = hooksFor(accountId).find((h) => h.type === "player.kick");
+      expect(kick?.data).toMatchObject({ accountId, scope: "account", sessionId: null });
+    });
+
+    it("links 'was this you?' to a signed token for that one login when a link secret is set", async () => {
+      const secret = "answer-secret-for-tests-0123456789";
+      const signed = depsWith({ ANSWER_TOKEN_SECRET: secret });
+      const accountId = newAccount();
+      const address = `${accountId}@example.com`;
+      await store.contacts.update(accountId, { email: address }, "test");
+      await decisionStage(signed, settings).handle(
+        decisionEvent({ accountId, loginEventId: `login-${accountId}` }),
+        ctx,
+      );
+      const text = mailsTo(address)[0]?.mail.text ?? "";
+      const token = decodeURIComponent(/\/answer#t=(\S+)/.exec(text)?.[1] ?? "");
+      expect(verifyAnswerToken(token, secret)).toMatchObject({
+        accountId,
+        loginEventId: `login-${accountId}`,
+      });
+      expect(verifyAnswerToken(token, "another-secret-0123456789abc")).toBeUndefined();
     });
 
     it("the same decision twice sends one email and one of each webhook, and reports the same", async () => {

@@ -1,3 +1,4 @@
+export * from "./answer-token";
 export * from "./api-keys";
 export * from "./middleware";
 export * from "./player-token";

@@ -1,4 +1,5 @@
 export * from "./codec";
+export * from "./countries";
 export * from "./ids";
 export * from "./schemas";
 export * from "./text";

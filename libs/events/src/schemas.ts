@@ -64,6 +64,12 @@ export const HistoryContextSchema = z.object({
    * line; the context is what the stored lines say). The login still goes on to its decision.
    */
   degraded: z.enum(["free_text_dropped", "not_recorded"]).optional(),
+  /**
+   * Whether this login's `deviceId` was on one of the account's successful logins in the window
+   * (this login excluded); null or absent when unknown (the login names no device, or no earlier
+   * successful login of the account in the window did).
+   */
+  deviceSeen: z.boolean().nullable().optional(),
 });
 
 export const LoginRecordedSchema = LoginLocatedSchema.extend({ history: HistoryContextSchema });
@@ -94,6 +100,11 @@ export const EvidenceSchema = z.object({
   failures: z.number().int().nonnegative().optional(),
   windowMinutes: z.number().int().positive().optional(),
   ipFailedAccounts: z.number().int().nonnegative().optional(),
+  /**
+   * What made `takeover_suspected` fire: failures on the account itself, the IP's failures
+   * across many accounts (credential stuffing), or both.
+   */
+  cause: z.enum(["account_failures", "ip_failures", "both", "new_device"]).optional(),
   allowedCountries: z.array(z.string()).optional(),
   /**
    * What the decision could not rely on, when a stage had to pass the login on degraded:

@@ -5,7 +5,8 @@ describe("countryFromRecord", () => {
   it.each([
     // GeoIP2 / GeoLite2 Country and City.
     [{ country: { iso_code: "SE" }, registered_country: { iso_code: "DE" } }, "SE"],
-    [{ registered_country: { iso_code: "DE" } }, "DE"], // no country: where the block is registered
+    // No country: where the block is registered is not where the player is.
+    [{ registered_country: { iso_code: "DE" } }, null],
     [
       {
         country: { iso_code: "PH" },
@@ -26,7 +27,16 @@ describe("countryFromRecord", () => {
     [{ country_code: "USA" }, null],
     [{ country_code: 36 }, null],
     [{ country: "GB" }, null],
-    [{ country: { iso_code: null }, registered_country: { iso_code: "FR" } }, "FR"],
+    [{ country: { iso_code: null }, registered_country: { iso_code: "FR" } }, null],
+    // Pseudo-codes: a continent, an anonymous proxy, a satellite provider, "other", Tor.
+    [{ country_code: "EU" }, null],
+    [{ country_code: "ap" }, null],
+    [{ country: { iso_code: "EU" }, registered_country: { iso_code: "DE" } }, null],
+    [{ country: { iso_code: "A1" } }, null],
+    [{ country: { iso_code: "A2" } }, null],
+    [{ country: { iso_code: "O1" } }, null],
+    [{ country_code: "T1" }, null],
+    [{ country_code: "XX" }, null],
     [{ autonomous_system_number: 15169, autonomous_system_organization: "Google Inc." }, null],
     [{}, null],
     [null, null],

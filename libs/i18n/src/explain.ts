@@ -1,4 +1,4 @@
-import type { Reason, SecurityAction } from "@loginguard/events";
+import type { Evidence, Reason, SecurityAction } from "@loginguard/events";
 import { countryName } from "./countries";
 import type { Lang } from "./language";
 
@@ -11,6 +11,38 @@ function minutes(n: number | undefined, lang: Lang): string {
   if (m < 60) return m === 1 ? "1 minute" : `${m} minutes`;
   const h = Math.round(m / 60);
   return h === 1 ? "1 hour" : `${h} hours`;
+}
+
+/**
+ * What made `takeover_suspected` fire. Decisions recorded before the evidence carried `cause`
+ * are read from their counts: no failure on the account means the IP's failures elsewhere.
+ */
+function takeoverCause(e: Evidence): NonNullable<Evidence["cause"]> {
+  if (e.cause) return e.cause;
+  return (e.failures ?? 0) > 0 ? "account_failures" : "ip_failures";
+}
+
+/** `takeover_suspected` in words, naming its real cause. */
+function takeoverText(e: Evidence, here: string, lang: Lang): string {
+  const failures = num(e.failures, lang);
+  const accounts = num(e.ipFailedAccounts, lang);
+  const cause = takeoverCause(e);
+  if (lang === "ko") {
+    if (cause === "account_failures")
+      return `이 계정의 로그인 실패 ${failures}회 직후 새로운 국가(${here})에서 로그인에 성공했습니다.`;
+    if (cause === "ip_failures")
+      return `${accounts}개의 다른 계정에서 로그인에 실패한 IP 주소로 새로운 국가(${here})에서 로그인에 성공했습니다.`;
+    if (cause === "new_device")
+      return `이 계정에서 사용한 적 없는 기기로 새로운 국가(${here})에서 로그인에 성공했습니다.`;
+    return `이 계정의 로그인 실패 ${failures}회 직후, ${accounts}개의 다른 계정에서 로그인에 실패한 IP 주소로 새로운 국가(${here})에서 로그인에 성공했습니다.`;
+  }
+  const start = `A successful sign-in from a new country, ${here},`;
+  if (cause === "account_failures")
+    return `${start} right after ${failures} failed attempts on this account.`;
+  if (cause === "ip_failures")
+    return `${start} from an address that failed to sign in to ${accounts} different accounts.`;
+  if (cause === "new_device") return `${start} on a device never used on this account.`;
+  return `${start} right after ${failures} failed attempts on this account, from an address that failed on ${accounts} different accounts.`;
 }
 
 /** One reason in plain words, with its evidence. */
@@ -27,7 +59,7 @@ export function explainReason(reason: Reason, lang: Lang): string {
       case "country_not_allowed":
         return `이 계정이 허용하지 않은 국가(${here})에서 로그인했습니다.`;
       case "takeover_suspected":
-        return `로그인 실패 ${num(e.failures, lang)}회 직후 새로운 국가(${here})에서 로그인에 성공했습니다.`;
+        return takeoverText(e, here, lang);
       case "failure_burst":
         return `${minutes(e.windowMinutes, lang)} 동안 로그인에 ${num(e.failures, lang)}회 실패했습니다.`;
       case "credential_stuffing":
@@ -44,7 +76,7 @@ export function explainReason(reason: Reason, lang: Lang): string {
     case "country_not_allowed":
       return `A sign-in from ${here}, which is not among the countries this account allows.`;
     case "takeover_suspected":
-      return `A successful sign-in from a new country, ${here}, right after ${num(e.failures, lang)} failed attempts.`;
+      return takeoverText(e, here, lang);
     case "failure_burst":
       return `${num(e.failures, lang)} failed sign-in attempts in ${minutes(e.windowMinutes, lang)}.`;
     case "credential_stuffing":

@@ -1,5 +1,6 @@
 import type { OpenApiFragment } from "@loginguard/http";
 import { z } from "zod";
+import { GameAnswerBody, LinkAnswerBody, LinkViewBody } from "./answer-routes";
 import { AnswerBody, ChallengeBody, SettingsBody, StaffUnlockBody, VerifyBody } from "./bodies";
 
 /** A request body's JSON Schema, generated from the zod schema the route validates with. */
@@ -60,7 +61,7 @@ export const accountSecurityOpenApi: OpenApiFragment = {
         summary: '"Was this you?" for one of the player\'s recent successful sign-ins',
         description:
           "yes: the sign-in's country joins the account's known countries. no: the account is locked, the " +
-          "sign-in's session is kicked (security.decided with player_denied_login) and the player is told how " +
+          "account's live sessions are kicked (security.decided with player_denied_login) and the player is told how " +
           "to unlock. Answering twice changes nothing more.",
         security: player,
         parameters: [
@@ -72,6 +73,62 @@ export const accountSecurityOpenApi: OpenApiFragment = {
           "400": problem("Invalid body"),
           "401": unauthorized,
           "404": problem("No recent successful sign-in of this account has that eventId"),
+        },
+      },
+    },
+    "/v1/accounts/{accountId}/answers": {
+      post: {
+        summary: '"Was this you?" answered in game, sent by the game server',
+        description:
+          "The game server showed the question in game (the `player.message` webhook or its own UI) and sends " +
+          "the player's answer with its ingest key. Idempotent by `loginEventId`: the first answer stands, the " +
+          "same answer again answers `repeated: true` and does nothing more, the other answer is `409`. " +
+          "yes: the sign-in's country joins the known countries. no: the account is locked, every live " +
+          "session of the account is kicked (the `player.kick` webhook with `scope: account`), staff see the " +
+          "lock and the answer, and the player is told how to unlock.",
+        security: [{ ingestKey: [] }],
+        parameters: [accountIdParam],
+        requestBody: body(GameAnswerBody),
+        responses: {
+          "200": json("The answer was recorded (or repeated)", { $ref: "#/components/schemas/Answer" }),
+          "400": problem("Invalid body"),
+          "401": problem("No valid ingest key"),
+          "404": problem("No recent successful sign-in of this account has that eventId"),
+          "409": problem("The sign-in was already answered the other way (type already-answered)"),
+        },
+      },
+    },
+    "/v1/answer-links/view": {
+      post: {
+        summary: 'The question behind a "was this you?" link',
+        description:
+          "The link in an email or SMS carries a signed, single-purpose, expiring token for one sign-in's " +
+          "question; it needs no session and opens nothing else. Answers the sign-in (time, country), " +
+          "the answer if one was given, and the CSRF token to send with the answer. Rate limited per link.",
+        requestBody: body(LinkViewBody),
+        responses: {
+          "200": json("The question"),
+          "400": problem("Invalid body"),
+          "401": problem("The link token is damaged, expired or not a link token (type answer-link-invalid)"),
+          "404": problem("The sign-in is no longer answerable"),
+          "429": problem("Too many requests for this link"),
+        },
+      },
+    },
+    "/v1/answer-links/answer": {
+      post: {
+        summary: 'Answer a "was this you?" link with one click',
+        description:
+          "Send the token and `x-csrf-token` from `view`. One answer per sign-in, as for the in-game answer.",
+        requestBody: body(LinkAnswerBody),
+        responses: {
+          "200": json("The answer was recorded (or repeated)", { $ref: "#/components/schemas/Answer" }),
+          "400": problem("Invalid body"),
+          "401": problem("The link token is damaged, expired or not a link token"),
+          "403": problem("Missing or wrong x-csrf-token"),
+          "404": problem("The sign-in is no longer answerable"),
+          "409": problem("The sign-in was already answered the other way"),
+          "429": problem("Too many requests for this link"),
         },
       },
     },
@@ -173,8 +230,23 @@ export const accountSecurityOpenApi: OpenApiFragment = {
         description: "Staff session + x-csrf-token",
       },
       adminKey: { type: "http", scheme: "bearer", description: "An admin API key from ADMIN_API_KEYS" },
+      ingestKey: { type: "http", scheme: "bearer", description: "An ingest API key from INGEST_API_KEYS" },
     },
     schemas: {
+      Answer: {
+        type: "object",
+        properties: {
+          loginEventId: { type: "string" },
+          answer: { type: "string", enum: ["yes", "no"] },
+          via: { type: "string", enum: ["link", "game", "page"] },
+          country: { type: ["string", "null"] },
+          loginOccurredAt: { type: "string", format: "date-time" },
+          answeredAt: { type: "string", format: "date-time" },
+          repeated: { type: "boolean", description: "true when this answer had been given before" },
+          locked: { type: "boolean" },
+          knownCountries: { type: "array", items: { type: "string" } },
+        },
+      },
       PlayerSecurity: {
         type: "object",
         properties: {

@@ -2,6 +2,7 @@ import { type AuthVariables, playerAuth } from "@loginguard/auth";
 import { problems, readJson } from "@loginguard/http";
 import type { Hono } from "hono";
 import type { AccountActions } from "../account-actions";
+import { answerView, type LoginAnswers } from "../answers";
 import type { UnlockPolicy } from "../state/unlock-challenges";
 import { AnswerBody, ChallengeBody, SettingsBody, travelUntil, VerifyBody } from "./bodies";
 import { securityProblems } from "./problems";
@@ -11,6 +12,7 @@ import { playerSecurityView } from "./views";
 /** What the player routes need. */
 export interface PlayerRoutesOptions {
   actions: AccountActions;
+  answers: LoginAnswers;
   playerTokenSecret: string;
   unlockPolicy: UnlockPolicy;
   /** Longest travel allowance, in days from now. */
@@ -34,7 +36,11 @@ export function mountPlayerRoutes(
     player,
     orUnavailable(async (c) => {
       const { record, challenge } = await actions.overview(c.var.accountId);
-      return c.json(playerSecurityView(record, challenge, options.unlockPolicy, clock()));
+      const answers = await options.answers.ofAccount(c.var.accountId);
+      return c.json({
+        ...playerSecurityView(record, challenge, options.unlockPolicy, clock()),
+        answers: answers.map(answerView),
+      });
     }),
   );
 
@@ -64,15 +70,18 @@ export function mountPlayerRoutes(
     orUnavailable(async (c) => {
       const eventId = c.req.param("eventId") ?? "";
       const { answer } = await readJson(c, AnswerBody);
-      const login = eventId.length <= 128 ? await actions.findLogin(c.var.accountId, eventId) : undefined;
-      if (!login) throw securityProblems.loginNotFound();
-      const record = answer === "yes" ? await actions.confirmLogin(login) : await actions.denyLogin(login);
+      const result = await options.answers.answer(c.var.accountId, eventId, answer, "page");
+      if (result.outcome === "not_found") throw securityProblems.loginNotFound();
+      if (result.outcome === "conflict") {
+        throw problems.conflict(`This sign-in was already answered "${result.answer.answer}"`);
+      }
       return c.json({
         eventId,
         answer,
-        country: login.country,
-        locked: record.locked,
-        knownCountries: record.knownCountries,
+        country: result.login.country,
+        locked: result.record.locked,
+        knownCountries: result.record.knownCountries,
+        repeated: result.repeated,
         ...(answer === "no" ? { unlock: "POST /v1/me/unlock/challenge" } : {}),
       });
     }),

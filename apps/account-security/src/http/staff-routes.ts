@@ -3,6 +3,7 @@ import { problems, readJson } from "@loginguard/http";
 import { pickLanguage } from "@loginguard/i18n";
 import type { Hono } from "hono";
 import type { AccountActions } from "../account-actions";
+import { answerView, type LoginAnswers } from "../answers";
 import { type AuditLog, BadCursorError } from "../state/audit-log";
 import type { DecisionStore } from "../state/decision-store";
 import type { UnlockPolicy } from "../state/unlock-challenges";
@@ -15,6 +16,7 @@ import { auditView, staffSecurityView } from "./views";
 /** What the staff routes need. */
 export interface StaffRoutesOptions {
   actions: AccountActions;
+  answers: LoginAnswers;
   audit: AuditLog;
   decisions: DecisionStore;
   staffSessionSecret: string;
@@ -52,14 +54,16 @@ export function mountStaffRoutes(
     staff,
     orUnavailable(async (c) => {
       const accountId = accountIdOf(c.req.param("accountId") ?? "");
-      const [{ record, challenge }, decisions] = await Promise.all([
+      const [{ record, challenge }, decisions, answers] = await Promise.all([
         actions.overview(accountId),
         options.decisions.listForAccount(accountId, DECISIONS_SHOWN),
+        options.answers.ofAccount(accountId),
       ]);
       const lang = pickLanguage(c.req.header("accept-language"), c.req.query("lang"));
-      return c.json(
-        staffSecurityView(record, challenge, decisions, options.unlockPolicy, options.clock(), lang),
-      );
+      return c.json({
+        ...staffSecurityView(record, challenge, decisions, options.unlockPolicy, options.clock(), lang),
+        answers: answers.map(answerView),
+      });
     }),
   );
 

@@ -20,6 +20,7 @@ describe("RULES_CONFIG", () => {
       mode: "shadow",
       maxSpeedKmh: 1000,
       minDistanceKm: 500,
+      skipKnownPairs: true,
     });
   });
 

@@ -26,8 +26,13 @@ export const RuleSettingsSchema = z.object({
        * country is too coarse to tell a border crossing from a neighbour's mobile network.
        */
       minDistanceKm: z.number().nonnegative().default(500),
+      /**
+       * Never between two countries both already seen on the account: a player switching a VPN
+       * on and off is not travelling (docs/PROTECTION.md).
+       */
+      skipKnownPairs: z.boolean().default(true),
     })
-    .default({ mode: "enforce", maxSpeedKmh: 1000, minDistanceKm: 500 }),
+    .default({ mode: "enforce", maxSpeedKmh: 1000, minDistanceKm: 500, skipKnownPairs: true }),
   country_not_allowed: z.object({ mode: mode.default("enforce") }).default({ mode: "enforce" }),
   takeover_suspected: z
     .object({
@@ -36,8 +41,13 @@ export const RuleSettingsSchema = z.object({
       minFailures: positiveInt.default(5),
       /** Distinct accounts the IP failed on (in the failure window) that make it suspect. */
       minIpFailedAccounts: positiveInt.default(20),
+      /**
+       * A new country on a device the account has not used in the history window is a takeover
+       * (docs/PROTECTION.md: travellers bring their own device; attackers with the password do not).
+       */
+      newDeviceInNewCountry: z.boolean().default(true),
     })
-    .default({ mode: "enforce", minFailures: 5, minIpFailedAccounts: 20 }),
+    .default({ mode: "enforce", minFailures: 5, minIpFailedAccounts: 20, newDeviceInNewCountry: true }),
   failure_burst: z
     .object({
       mode: mode.default("enforce"),
@@ -68,11 +78,21 @@ const GameOverridesSchema = z.object({
     .object({
       new_country: z.object({ mode }).partial(),
       impossible_travel: z
-        .object({ mode, maxSpeedKmh: positive, minDistanceKm: z.number().nonnegative() })
+        .object({
+          mode,
+          maxSpeedKmh: positive,
+          minDistanceKm: z.number().nonnegative(),
+          skipKnownPairs: z.boolean(),
+        })
         .partial(),
       country_not_allowed: z.object({ mode }).partial(),
       takeover_suspected: z
-        .object({ mode, minFailures: positiveInt, minIpFailedAccounts: positiveInt })
+        .object({
+          mode,
+          minFailures: positiveInt,
+          minIpFailedAccounts: positiveInt,
+          newDeviceInNewCountry: z.boolean(),
+        })
         .partial(),
       failure_burst: z.object({ mode, minFailures: positiveInt, quietMinutes: positiveInt }).partial(),
       credential_stuffing: z.object({ mode, minAccounts: positiveInt, flagMinutes: positiveInt }).partial(),

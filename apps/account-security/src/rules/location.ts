@@ -1,11 +1,13 @@
-import type { LoginRecorded } from "@loginguard/events";
+import { isCountryCode, type LoginRecorded } from "@loginguard/events";
 
 /**
- * The login's country when it can count for country rules: a public IP that GeoIP located.
- * Private, reserved, invalid and unlocated addresses answer null and never make a country "new".
+ * The login's country when it can count for country rules: a public IP that GeoIP located in a
+ * real country. Private, reserved, invalid and unlocated addresses, and pseudo-codes (`EU`, `AP`
+ * ...) from whatever produced the event, answer null and never make a country "new".
  */
 export function countryOf(login: LoginRecorded): string | null {
-  return login.location.ipClass === "public" ? login.location.country : null;
+  const country = login.location.country;
+  return login.location.ipClass === "public" && isCountryCode(country) ? country : null;
 }
 
 /** The IP as ip-checker normalised it (IPv4-mapped IPv6 as IPv4), else as reported. */

@@ -40,6 +40,26 @@ function travel(
   });
 }
 
+describe("pseudo-codes are unknown, never a country", () => {
+  it.each(["EU", "AP", "ZZ", "XX"])("a login located in %s after KR: nothing to do", (code) => {
+    expect(evaluate(travel("KR", code, 10)).reasons).toEqual([]);
+  });
+
+  it("a history holding only EU (recorded before it counted as unknown) makes KR no new country", () => {
+    const login = recordedLogin({
+      country: "KR",
+      occurredAt: plusMinutes(T0, 10),
+      history: { previousSuccess: { eventId: "prev", country: "EU", occurredAt: T0 }, countriesSeen: ["EU"] },
+    });
+    expect(evaluate(login).reasons).toEqual([]);
+  });
+
+  it("EU as the previous login's country is no impossible travel to BR", () => {
+    const login = travel("EU", "BR", 10, { history: { countriesSeen: ["EU", "KR"] } });
+    expect(evaluate(login).reasons.map((r) => r.code)).toEqual(["new_country"]);
+  });
+});
+
 describe("new_country and impossible_travel", () => {
   it("KR after KR: nothing to do", () => {
     const result = evaluate(travel("KR", "KR", 10));
@@ -84,7 +104,8 @@ describe("new_country and impossible_travel", () => {
   });
 
   it("unknown countries never fire travel rules", () => {
-    expect(evaluate(travel("KR", "ZZ", 10)).reasons.map((r) => r.code)).toEqual(["new_country"]);
+    // ZZ is "unknown" by convention: no new country either (docs/ARCHITECTURE.md section 7).
+    expect(evaluate(travel("KR", "ZZ", 10)).reasons).toEqual([]);
     const fromUnknown = recordedLogin({
       country: "BR",
       occurredAt: plusMinutes(T0, 10),
@@ -169,7 +190,12 @@ describe("credential_stuffing and takeover_suspected", () => {
       "new_country",
       "credential_stuffing",
     ]);
-    expect(result.reasons[0]!.evidence).toMatchObject({ country: "US", ipFailedAccounts: 50 });
+    expect(result.reasons[0]!.evidence).toMatchObject({
+      country: "US",
+      ipFailedAccounts: 50,
+      failures: 0,
+      cause: "ip_failures",
+    });
   });
 
   it("a success from a flagged IP in a known country is notified, not locked", () => {
@@ -190,8 +216,50 @@ describe("credential_stuffing and takeover_suspected", () => {
     const result = evaluate(travel("KR", "VN", 600, { history: { recentFailures: 8 } }));
     expect(result.reasons[0]).toMatchObject({
       code: "takeover_suspected",
-      evidence: { country: "VN", failures: 8, windowMinutes: 15 },
+      evidence: { country: "VN", failures: 8, windowMinutes: 15, cause: "account_failures" },
     });
+  });
+
+  it("a new country on a device the account never used is a takeover; the player's own device is not", () => {
+    const thief = evaluate(travel("KR", "BR", 48 * 60, { history: { deviceSeen: false } }));
+    expect(thief.action).toBe("lock");
+    expect(thief.reasons[0]).toMatchObject({
+      code: "takeover_suspected",
+      evidence: { country: "BR", cause: "new_device" },
+    });
+    // A traveller on their own phone, or a login that names no device: notified only.
+    for (const deviceSeen of [true, null, undefined]) {
+      const own = evaluate(travel("KR", "BR", 48 * 60, { history: { deviceSeen } }));
+      expect(own.reasons.map((r) => r.code)).toEqual(["new_country"]);
+    }
+    // A new device at home is no takeover.
+    expect(evaluate(travel("KR", "KR", 60, { history: { deviceSeen: false } })).reasons).toEqual([]);
+    // And the operator can turn the signal off.
+    const off = parseRulesConfig({ rules: { takeover_suspected: { newDeviceInNewCountry: false } } });
+    expect(
+      evaluate(travel("KR", "BR", 48 * 60, { history: { deviceSeen: false } }), { config: off }).action,
+    ).toBe("notify");
+  });
+
+  it("switching a VPN between two countries the account uses is no impossible travel", () => {
+    const vpn = travel("KR", "US", 30, { history: { countriesSeen: ["KR", "US"] } });
+    expect(evaluate(vpn).reasons).toEqual([]);
+    const strict = parseRulesConfig({ rules: { impossible_travel: { skipKnownPairs: false } } });
+    expect(evaluate(vpn, { config: strict }).action).toBe("lock");
+    // A country seen once is not enough for the other side: KR -> BR is still impossible.
+    expect(evaluate(travel("KR", "BR", 30, { history: { countriesSeen: ["KR", "US"] } })).action).toBe(
+      "lock",
+    );
+  });
+
+  it("a travel allowance for the country silences new_country", () => {
+    const account = plainAccount({
+      travel: { country: "FR", until: new Date(plusMinutes(T0, 7 * 24 * 60)) },
+    });
+    expect(evaluate(travel("KR", "FR", 20 * 60), { account }).reasons).toEqual([]);
+    expect(evaluate(travel("KR", "IT", 20 * 60), { account }).reasons.map((r) => r.code)).toEqual([
+      "new_country",
+    ]);
   });
 
   it("private IPs are never flagged", () => {
@@ -220,7 +288,8 @@ describe("country_not_allowed and travel allowances", () => {
   it("a travel allowance covers its country until its date, not after", () => {
     const until = new Date(plusMinutes(T0, 7 * 24 * 60));
     const covered = plainAccount({ allowedCountries: ["KR"], travel: { country: "JP", until } });
-    expect(evaluate(travel("KR", "JP", 5 * 60), { account: covered }).actions).toEqual(["notify"]);
+    // Covered: no block, and no "new country" notice either (the player said they would be there).
+    expect(evaluate(travel("KR", "JP", 5 * 60), { account: covered }).reasons).toEqual([]);
     const late = travel("KR", "JP", 8 * 24 * 60);
     expect(evaluate(late, { account: covered }).action).toBe("block");
     const elsewhere = travel("KR", "TH", 5 * 60);

@@ -124,5 +124,23 @@ CREATE UNIQUE INDEX audit_operator_event ON ${S}.audit ((details->>'eventId'))
   WHERE action LIKE 'operator.%';
 `,
     },
+    {
+      id: 3,
+      name: "answers to was-this-you",
+      sql: `
+-- One answer per login ("was this you?"), however it came: the email or SMS link, the game, the
+-- history page. The first answer stands; the same answer again is a no-op (idempotent).
+CREATE TABLE ${S}.answers (
+  login_event_id text PRIMARY KEY,
+  account_id text NOT NULL,
+  answer text NOT NULL CHECK (answer IN ('yes', 'no')),
+  via text NOT NULL CHECK (via IN ('link', 'game', 'page')),
+  country text,
+  login_occurred_at timestamptz NOT NULL,
+  answered_at timestamptz NOT NULL
+);
+CREATE INDEX answers_by_account ON ${S}.answers (account_id, answered_at DESC);
+`,
+    },
   ],
 };

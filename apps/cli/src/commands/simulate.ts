@@ -1,4 +1,5 @@
 import { processEnv } from "../env";
+import { runLabelled } from "../simulate/labelled/run-labelled";
 import { parseSimulateArgs, SIMULATE_USAGE, type SimulateOptions, UsageError } from "../simulate/options";
 import { runSimulation } from "../simulate/run";
 import type { CommandIo } from "./topics";
@@ -24,6 +25,10 @@ export async function simulateCommand(args: string[], io: CommandIo = {}): Promi
     return 0;
   }
   try {
+    if (options.labelled) {
+      const labelled = await runLabelled(options, { out, err });
+      return labelled.failed.length === 0 ? 0 : 1;
+    }
     const report = await runSimulation(options, { out, err, printWebhooks: !options.quiet });
     return report.problems.length === 0 ? 0 : 1;
   } catch (e) {

@@ -33,11 +33,15 @@ export class InstanceClient {
     this.#request = https ? httpsRequest : httpRequest;
   }
 
-  /** Sends `method path` with the ingest key (when set) and a JSON body (when given). */
-  send(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+  /**
+   * Sends `method path` with the ingest key (or `bearer`, when given) and a JSON body (when
+   * given).
+   */
+  send(method: string, path: string, body?: unknown, bearer?: string): Promise<HttpAnswer> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { accept: "application/json" };
-    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    const key = bearer ?? this.key;
+    if (key) headers.authorization = `Bearer ${key}`;
     if (payload) {
       headers["content-type"] = "application/json";
       headers["content-length"] = payload.length;

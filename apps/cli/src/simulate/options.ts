@@ -35,6 +35,22 @@ export interface SimulateOptions {
   settleSeconds: number;
   /** Do not print each webhook as it arrives. */
   quiet: boolean;
+  /** `--labelled`: the seeded population and attacks with ground truth (docs/PROTECTION.md). */
+  labelled: boolean;
+  /** `--score`: read the decisions back and print the scorecard (with --labelled). */
+  score: boolean;
+  /** Simulated weeks of traffic (with --labelled), ending at the present. */
+  weeks: number;
+  /** Share of players attacked (with --labelled). */
+  attackShare: number;
+  /** Logins per POST (with --labelled). */
+  batch: number;
+  /** A login accepted more than this many seconds after its schedule is late (with --labelled). */
+  lateSeconds: number;
+  /** Admin API key for reading decisions back (--score). */
+  adminKey: string | undefined;
+  /** Where to write the run's labels (for rules replay). */
+  historyOut: string | undefined;
 }
 
 /** Hard limits, so a typo cannot flood an instance or run for a day. */
@@ -71,7 +87,21 @@ receiving its signed webhooks, and checks at the end that what should have happe
   --wait S              wait up to S seconds for the instance to be ready (default 30)
   --settle S            wait up to S seconds at the end for locks and webhooks (default 60)
   --run-id ID           prefix of account and event ids (default sim-<time>)
-  --quiet               do not print each webhook as it arrives`;
+  --quiet               do not print each webhook as it arrives
+
+labelled runs (ground truth and a scorecard, docs/PROTECTION.md):
+  --labelled            a seeded population (home, mobile, internet cafés, travellers by plane,
+                        travel mode, VPN) and attacks over simulated weeks ending now; labels
+                        stay in the simulator. --players defaults to 10000, --rate to 500
+  --score               read decisions back, answer notices in game, print the scorecard; its
+                        last line is "score: takeovers_stopped=... legit_notified=..."
+  --weeks W             simulated weeks (default 2)
+  --attack-share F      share of players attacked (default 0.025)
+  --batch N             logins per request (default 50)
+  --late S              a login accepted more than S s after its schedule is late (default 30):
+                        late or refused logins fail the run and are never scored
+  --admin-key KEY       admin API key for --score (default ADMIN_API_KEYS, else DATA_DIR/secrets.json)
+  --labels-out FILE     write the run's labels as JSON (for loginguard rules replay --labels)`;
 
 export class UsageError extends Error {}
 
@@ -105,6 +135,14 @@ export function parseSimulateArgs(
         settle: { type: "string" },
         "run-id": { type: "string" },
         quiet: { type: "boolean", short: "q" },
+        labelled: { type: "boolean" },
+        score: { type: "boolean" },
+        weeks: { type: "string" },
+        "attack-share": { type: "string" },
+        batch: { type: "string" },
+        late: { type: "string" },
+        "admin-key": { type: "string" },
+        "labels-out": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -116,7 +154,9 @@ export function parseSimulateArgs(
   if (str("duration") !== undefined && str("logins") !== undefined) {
     throw new UsageError("give --duration or --logins, not both");
   }
-  const rate = number("rate", str("rate"), 100, 0.1, LIMITS.rate);
+  const labelled = values.labelled === true;
+  if (values.score === true && !labelled) throw new UsageError("--score needs --labelled");
+  const rate = number("rate", str("rate"), labelled ? 500 : 100, 0.1, LIMITS.rate);
   const duration = number("duration", str("duration"), 20, 1, LIMITS.durationSeconds);
   const logins =
     str("logins") !== undefined
@@ -142,7 +182,7 @@ export function parseSimulateArgs(
     contactsUrl,
     key: str("key") ?? firstConfiguredKey(env.INGEST_API_KEYS),
     dataDir: env.DATA_DIR || "./data",
-    players: number("players", str("players"), 200, 1, LIMITS.players),
+    players: number("players", str("players"), labelled ? 10_000 : 200, 1, LIMITS.players),
     logins,
     rate,
     concurrency: number("concurrency", str("concurrency"), 16, 1, LIMITS.concurrency),
@@ -155,6 +195,14 @@ export function parseSimulateArgs(
     waitSeconds: number("wait", str("wait"), 30, 0, LIMITS.waitSeconds),
     settleSeconds: number("settle", str("settle"), 60, 0, LIMITS.settleSeconds),
     quiet: values.quiet === true,
+    labelled,
+    score: values.score === true,
+    weeks: fraction("weeks", str("weeks"), 2, 0.2, 8),
+    attackShare: fraction("attack-share", str("attack-share"), 0.025, 0, 0.2),
+    batch: number("batch", str("batch"), 50, 1, 1000),
+    lateSeconds: number("late", str("late"), 30, 1, 3600),
+    adminKey: str("admin-key") ?? firstConfiguredKey(env.ADMIN_API_KEYS),
+    historyOut: str("labels-out"),
   };
 }
 
@@ -167,6 +215,21 @@ function number(name: string, text: string | undefined, fallback: number, min: n
     value > max ||
     (name !== "rate" && !Number.isInteger(value))
   ) {
+    throw new UsageError(`--${name}: expected a number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function fraction(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) {
     throw new UsageError(`--${name}: expected a number from ${min} to ${max}, got "${text}"`);
   }
   return value;

@@ -149,7 +149,7 @@ async function registerContacts(plan: Plan, client: InstanceClient, concurrency:
 }
 
 /** Polls `/readyz` until it answers 200, printing once that it waits. */
-async function waitUntilReady(url: string, timeoutMs: number, io: SimulateIo): Promise<void> {
+export async function waitUntilReady(url: string, timeoutMs: number, io: SimulateIo): Promise<void> {
   const client = new InstanceClient(url, undefined, 1, 5_000);
   const deadline = Date.now() + timeoutMs;
   let told = false;

@@ -4,7 +4,9 @@
  * staff list. Calls the services' staff APIs on this origin with the session cookie and the CSRF
  * token the server put in the page. Everything from the server reaches the page as text.
  */
+
 import { api, problemCode } from "./api";
+import { staffAnswers } from "./console-answers";
 import { byId, type Child, el, replace, say, table, timeEl } from "./dom";
 import {
   countryText,
@@ -447,7 +449,7 @@ async function accountPage(accountId: string): Promise<void> {
     }
     replace(body, ...renderLock(res.data));
     replace(byId("account-settings-body"), ...renderSettings(res.data));
-    replace(byId("decisions-body"), renderDecisions(res.data));
+    replace(byId("decisions-body"), renderDecisions(res.data), staffAnswers(res.data.answers));
   };
   const loadAudit = () => fillSection(`audit`, `/v1/audit?accountId=${q}&limit=50`, renderAudit);
   wireUnlock(accountId, async () => {

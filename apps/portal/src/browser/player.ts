@@ -3,6 +3,7 @@
  * and the country settings. Talks to logger and account-security on this origin with the
  * player's cookie; everything from the server reaches the page as text.
  */
+import { type AnswerItem, answerLine } from "./answer-line";
 import { api, type Problem, problemCode } from "./api";
 import { append, byId, el, replace, say, timeEl } from "./dom";
 import {
@@ -26,7 +27,8 @@ const state: {
   items: HistoryItem[];
   nextCursor: string | null;
   answered: Set<string>;
-} = { security: null, items: [], nextCursor: null, answered: new Set() };
+  answers: Map<string, AnswerItem>;
+} = { security: null, items: [], nextCursor: null, answered: new Set(), answers: new Map() };
 
 const answerId = document.body.dataset.answer ?? null;
 
@@ -100,6 +102,10 @@ async function loadSecurity(message?: Node): Promise<void> {
     return;
   }
   state.security = res.data;
+  for (const a of res.data.answers ?? []) {
+    state.answers.set(a.loginEventId, a);
+    state.answered.add(a.loginEventId);
+  }
   renderStatus(message);
   renderUnlock();
   renderSettings();
@@ -308,6 +314,7 @@ function historyItem(item: HistoryItem): HTMLLIElement {
         )
       : null,
     askInline(item),
+    state.answers.has(item.eventId) ? answerLine(state.answers.get(item.eventId)!) : null,
   );
 }
 
@@ -469,6 +476,8 @@ async function main(): Promise<void> {
   await loadHistory();
   wireAnswer();
   await loadSecurity();
+  // The answers came with the security state: show them on their lines.
+  if (state.answers.size > 0) renderHistory();
 }
 
 void main();

@@ -1,3 +1,4 @@
+import type { AnswerItem } from "./answer-line";
 /**
  * The JSON the pages read from the other services, as far as the pages use it. The HTTP API is
  * the contract (docs/ARCHITECTURE.md section 6), so these are written against it, not imported from the apps.
@@ -58,6 +59,8 @@ export interface PlayerSecurity extends AccountState {
   accountId: string;
   knownCountries: string[];
   unlock: ChallengeView | null;
+  /** The player's recorded "was this you?" answers (absent from older services). */
+  answers?: AnswerItem[];
 }
 
 export interface Reason {
@@ -70,6 +73,8 @@ export interface Reason {
 /** `GET /v1/accounts/{id}/security` (account-security, staff). */
 export interface StaffSecurity {
   accountId: string;
+  /** The player's recorded "was this you?" answers (absent from older services). */
+  answers?: AnswerItem[];
   state: AccountState;
   lockedBy: { kind: "system" | "player" | "staff"; id: string | null } | null;
   lockLoginEventId: string | null;

@@ -16,6 +16,7 @@ const BROWSER_DIR = fileURLToPath(new URL("../browser/", import.meta.url));
 const SOURCES: Record<string, { file: string; kind: "script" | "style" }> = {
   "player.js": { file: "player.ts", kind: "script" },
   "console.js": { file: "console.ts", kind: "script" },
+  "answer.js": { file: "answer.ts", kind: "script" },
   "portal.css": { file: "portal.css", kind: "style" },
 };
 

@@ -11,6 +11,7 @@ import { problems } from "@loginguard/http";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import type { PortalConfig } from "../env";
+import { answerPage, secureAccountPage } from "../pages/answer-page";
 import { accountPath, type ConsoleView, type ConsoleViewer, consolePage } from "../pages/console-page";
 import type { SafeHtml } from "../pages/html";
 import { devSignInPage, mePage, sameSiteRetryPage, signedOutPage } from "../pages/me-page";
@@ -28,7 +29,16 @@ export interface PageRoutesOptions {
 }
 
 /** The paths this module serves pages and assets on; the security headers cover exactly these. */
-export const PAGE_PATHS = ["/me", "/auth/*", "/dev/*", "/console", "/console/*", "/portal/*"] as const;
+export const PAGE_PATHS = [
+  "/me",
+  "/answer",
+  "/secure-account",
+  "/auth/*",
+  "/dev/*",
+  "/console",
+  "/console/*",
+  "/portal/*",
+] as const;
 
 /** An eventId or accountId from a URL: what the events allow, else nothing. */
 function boundedId(value: string | undefined): string | null {
@@ -90,6 +100,14 @@ export function pageRoutes(options: PageRoutesOptions): Hono {
     }
     return page(c, mePage({ lang, accountId: player.accountId, answerEventId: answer, langHref }));
   });
+
+  // "Was this you?" from a link, without a session; and where failed-sign-in notices lead.
+  routes.get("/answer", (c) =>
+    page(c, answerPage({ lang: pageLanguage(c, secure), langHref: languageLinks(c) })),
+  );
+  routes.get("/secure-account", (c) =>
+    page(c, secureAccountPage({ lang: pageLanguage(c, secure), langHref: languageLinks(c) })),
+  );
 
   routes.get("/auth/player", async (c) => {
     const token = c.req.query("token");

@@ -7,13 +7,14 @@ export const ASSETS = {
   css: "/portal/assets/portal.css",
   player: "/portal/assets/player.js",
   console: "/portal/assets/console.js",
+  answer: "/portal/assets/answer.js",
 } as const;
 
 export interface LayoutOptions {
   lang: Lang;
   title: string;
   /** The page's script; none for pages that work without one. */
-  script?: "player" | "console";
+  script?: "player" | "console" | "answer";
   /** Where the language links lead (the same page in the other language). */
   langHref: Record<Lang, string>;
   /** Extra items on the right of the top bar (sign-out, who is signed in). */

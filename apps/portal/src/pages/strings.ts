@@ -30,7 +30,8 @@ export const en = {
   statusLockedWhy: "Why: {why}",
   blockedCountries: "Sign-ins are blocked from: {list}.",
   lockReason_impossible_travel: "A sign-in came from a place nobody could have travelled to so quickly.",
-  lockReason_takeover_suspected: "Someone signed in from a new country right after many failed attempts.",
+  lockReason_takeover_suspected:
+    "Someone signed in from a new country right after many failed attempts, on this account or from an address attacking many accounts.",
   lockReason_player_denied_login: "You told us a sign-in was not you.",
   lockReason_other: "We saw a sign-in that looked like someone else.",
 
@@ -282,7 +283,8 @@ export const ko: Strings = {
   statusLockedWhy: "이유: {why}",
   blockedCountries: "로그인이 차단된 국가: {list}.",
   lockReason_impossible_travel: "이동할 수 없을 만큼 짧은 시간 안에 먼 곳에서 로그인했습니다.",
-  lockReason_takeover_suspected: "여러 번 로그인에 실패한 직후 새로운 국가에서 로그인했습니다.",
+  lockReason_takeover_suspected:
+    "이 계정 또는 여러 계정을 공격한 주소에서 로그인 실패가 반복된 직후 새로운 국가에서 로그인했습니다.",
   lockReason_player_denied_login: "본인이 아닌 로그인이라고 알려 주셨습니다.",
   lockReason_other: "다른 사람의 로그인으로 보이는 기록이 있었습니다.",
 

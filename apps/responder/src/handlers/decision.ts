@@ -1,3 +1,4 @@
+import { signAnswerToken } from "@loginguard/auth";
 import type { Channel, LoginGuardEvent, SecurityDecided } from "@loginguard/events";
 import { type Webhook, type WebhookType, webhookId } from "../channels/webhook";
 import { renderDecision } from "../templates";
@@ -99,10 +100,23 @@ async function notifyDecision(
     ];
   }
   const contact = await deps.store.contacts.get(decision.accountId);
+  const links = deps.answerLinks;
   const message = renderDecision(decision, {
     lang: contact?.language ?? "en",
     brand: deps.brand,
     publicUrl: deps.publicUrl,
+    ...(links
+      ? {
+          answerToken: signAnswerToken(
+            {
+              accountId: decision.accountId,
+              loginEventId: decision.loginEventId,
+              expiresAt: (deps.now?.() ?? Date.now()) + links.ttlMs,
+            },
+            links.secret,
+          ),
+        }
+      : {}),
   });
   return notifyWithFallback(deps, {
     log,
@@ -130,7 +144,11 @@ async function sendWebhook(
   const webhooks = deps.webhooks;
   if (!webhooks) return skipped("no game webhook configured");
   const d = event.data;
-  if (type === "player.kick" && !d.sessionId) return skipped("the login has no sessionId to kick");
+  // A lock ends every live session of the account, not only the login's (the game server kicks
+  // them all on `scope: "account"`); a kick without a lock ends the login's session.
+  const wholeAccount = d.actions.includes("lock");
+  if (type === "player.kick" && !wholeAccount && !d.sessionId)
+    return skipped("the login has no sessionId to kick");
   if (type === "country.blocked" && !d.country) return skipped("the login's country is unknown");
   const common = {
     accountId: d.accountId,
@@ -142,7 +160,11 @@ async function sendWebhook(
   };
   const data: Record<WebhookType, Record<string, unknown>> = {
     "account.locked": { ...common, lockedAt: event.time },
-    "player.kick": { ...common, sessionId: d.sessionId },
+    "player.kick": {
+      ...common,
+      scope: wholeAccount ? "account" : "session",
+      sessionId: d.sessionId ?? null,
+    },
     "country.blocked": { ...common, country: d.country },
     "player.message": common,
     "account.unlocked": common,

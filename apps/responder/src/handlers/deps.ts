@@ -13,6 +13,8 @@ export interface ResponderDeps {
   brand: string;
   /** Portal base URL without a trailing slash. */
   publicUrl: string;
+  /** Signs "was this you?" link tokens; null: links open the signed-in /me page. */
+  answerLinks: { secret: string; ttlMs: number } | null;
   /** Decisions made longer ago than this (replays) are recorded as skipped, not carried out. */
   actionMaxAgeMs: number;
   logger: Logger;

@@ -10,6 +10,10 @@ export interface DecisionCopy {
   where: string;
   answerButton: string;
   answerHelp: string;
+  /** Failed sign-ins are no yes/no question: the button opens "secure your account". */
+  secureButton: string;
+  secureHelp: string;
+  smsSecure: string;
   lockedHelp: (meUrl: string) => string;
   smsNotYou: string;
   inGameNotYou: string;
@@ -35,6 +39,10 @@ export const DECISION_COPY: Record<Lang, DecisionCopy> = {
       "If it was you, we will remember this country. If it was not, we will lock your account and end its sessions.",
     lockedHelp: (me) =>
       `Your account is locked to keep it safe. To unlock it, open ${me} and confirm with a one-time code, then change your password.`,
+    secureButton: "Secure your account",
+    secureHelp:
+      "Nobody got in with these attempts. If they were not yours, change your password in the game; the page explains what happened and what to do.",
+    smsSecure: "Secure your account:",
     smsNotYou: "Not you?",
     inGameNotYou: "Was this you? Answer at",
     footer: "You get this message because this address receives the security notices of your game account.",
@@ -56,6 +64,10 @@ export const DECISION_COPY: Record<Lang, DecisionCopy> = {
     answerHelp: "본인이면 이 국가를 기억하고, 본인이 아니면 계정을 잠그고 접속을 종료합니다.",
     lockedHelp: (me) =>
       `계정을 보호하기 위해 잠갔습니다. ${me} 에서 일회용 코드로 인증하면 잠금이 해제됩니다. 그 후 비밀번호를 바꿔 주세요.`,
+    secureButton: "계정 보호하기",
+    secureHelp:
+      "이 시도로 로그인된 사람은 없습니다. 본인의 시도가 아니면 게임에서 비밀번호를 바꿔 주세요. 무슨 일이 있었고 무엇을 하면 되는지 안내합니다.",
+    smsSecure: "계정 보호하기:",
     smsNotYou: "본인이 아니면:",
     inGameNotYou: "본인이 맞는지 알려 주세요:",
     footer: "게임 계정의 보안 알림 수신처로 등록된 주소라서 이 메시지를 받으셨습니다.",

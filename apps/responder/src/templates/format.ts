@@ -23,9 +23,19 @@ export function formatTime(iso: string, lang: Lang): string {
   return lang === "ko" ? `${formats.ko.format(date)} (한국 시간)` : `${formats.en.format(date)} UTC`;
 }
 
-/** The portal page where the player answers "Was this you?" for one login. */
-export function answerLink(publicUrl: string, loginEventId: string): string {
+/**
+ * The portal page where the player answers "Was this you?" for one login: with a signed link
+ * token, the sessionless `/answer` page (the token in the fragment, so it reaches no server log
+ * or Referer); without one, the signed-in `/me` page.
+ */
+export function answerLink(publicUrl: string, loginEventId: string, token?: string): string {
+  if (token) return `${publicUrl}/answer#t=${encodeURIComponent(token)}`;
   return `${publicUrl}/me?answer=${encodeURIComponent(loginEventId)}`;
+}
+
+/** "Secure your account": what failed sign-ins mean and what to do (not a yes/no question). */
+export function secureAccountLink(publicUrl: string): string {
+  return `${publicUrl}/secure-account`;
 }
 
 /** The player's own page (history, unlock). */

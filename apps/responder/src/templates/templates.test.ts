@@ -64,6 +64,45 @@ describe("decision notification", () => {
     expect(brand.html).toContain("&#60;b&#62;Evil&#60;/b&#62;");
   });
 
+  it("links a signed token to the sessionless answer page, in the fragment", () => {
+    const event = decisionEvent({ loginEventId: "evt-42" });
+    const m = renderDecision(event.data, { ...ctx, lang: "en", answerToken: "a1.abc.def" });
+    expect(m.text).toContain("Was this you?: https://play.example.com/answer#t=a1.abc.def");
+    expect(m.html).toContain('href="https://play.example.com/answer#t=a1.abc.def"');
+    expect(m.sms).toBe(
+      "[Lost Ark] New sign-in from Brazil. Not you? https://play.example.com/answer#t=a1.abc.def",
+    );
+    expect(m.text).not.toContain("/me?answer=");
+  });
+
+  it("asks no yes/no question about failed sign-ins: the notice links to 'secure your account'", () => {
+    const burst = decisionEvent({
+      action: "notify",
+      actions: ["notify"],
+      reasons: [
+        {
+          code: "failure_burst",
+          action: "notify",
+          mode: "enforce",
+          evidence: { failures: 12, windowMinutes: 15 },
+        },
+      ],
+      country: null,
+    });
+    for (const lang of ["en", "ko"] as const) {
+      const m = renderDecision(burst.data, { ...ctx, lang, answerToken: "a1.abc.def" });
+      expect(m.text).toContain("https://play.example.com/secure-account");
+      expect(m.html).toContain('href="https://play.example.com/secure-account"');
+      expect(m.sms).toContain("https://play.example.com/secure-account");
+      expect(m.inGame?.text).toContain("https://play.example.com/secure-account");
+      for (const part of [m.text, m.html, m.sms, m.inGame?.text ?? ""]) {
+        expect(part).not.toContain("answer");
+      }
+      expect(m.text).toContain(DECISION_COPY[lang].secureButton);
+      expect(m.text).not.toContain(DECISION_COPY[lang].answerButton);
+    }
+  });
+
   it("keeps an English SMS within one segment plus the link", () => {
     const m = renderDecision(lockDecision().data, { ...ctx, lang: "en" });
     const withoutLink = m.sms.replace(/https:\S+/, "");

@@ -22,4 +22,9 @@ export interface TemplateContext {
   brand: string;
   /** Portal base URL without a trailing slash. */
   publicUrl: string;
+  /**
+   * The signed "was this you?" link token for the decision's login (docs/ARCHITECTURE.md
+   * section 7); absent: the link opens the signed-in /me page.
+   */
+  answerToken?: string;
 }
