@@ -2,7 +2,7 @@ import type { AuthVariables } from "@loginguard/auth";
 import { type Bus, type RunningStage, startStage } from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { EVENT_TYPES, TOPICS } from "@loginguard/events";
-import type { ServiceModule } from "@loginguard/http";
+import type { AccountDataHolder, ServiceModule } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
 import { Hono } from "hono";
 import { AccountActions } from "./account-actions";
@@ -10,7 +10,11 @@ import type { AccountSecurityConfig } from "./env";
 import { STAGE_NAME } from "./events";
 import { accountSecurityOpenApi } from "./http/openapi";
 import { mountPlayerRoutes } from "./http/player-routes";
+import { mountPrivacyRoutes } from "./http/privacy-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
+import { AccountPrivacy } from "./privacy/account-privacy";
+import { ErasureStore } from "./privacy/erasure-store";
+import { accountSecurityErasureStage, auditStage, erasureConfirmationStage } from "./privacy/stages";
 import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
 import { AccountStore } from "./state/account-store";
 import { AuditLog } from "./state/audit-log";
@@ -35,6 +39,11 @@ export interface AccountSecurityServiceOptions {
   clock?: () => Date;
   /** Unlock limits; default 10-minute codes, 5 tries, 3 requests per 15 minutes. */
   unlockPolicy?: Partial<UnlockPolicy>;
+  /**
+   * The other services' shares of an account export (docs/ARCHITECTURE.md section 6); read at
+   * each export, so the host may fill the array after creating the modules.
+   */
+  exportSources?: readonly AccountDataHolder[];
 }
 
 /** The module plus what tests and benchmarks reach for. */
@@ -44,6 +53,8 @@ export interface AccountSecurityService extends ServiceModule {
   readonly actions: AccountActions;
   readonly outbox: Outbox;
   readonly accounts: AccountStore;
+  readonly exporter: AccountPrivacy;
+  readonly erasures: ErasureStore;
   /** Applies the schema's migrations (start() does it too). */
   migrate(): Promise<void>;
 }
@@ -80,6 +91,17 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     pepper: config.unlockCodePepper,
     clock,
   });
+  const erasures = new ErasureStore(db, config.erasureServices);
+  const exporter = new AccountPrivacy({
+    db,
+    bus,
+    accounts,
+    audit,
+    outbox,
+    erasures,
+    sources: options.exportSources ?? [],
+    clock,
+  });
   const decideLogins = createLoginDecider({
     db,
     accounts,
@@ -111,7 +133,17 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     clock,
   });
 
+  mountPrivacyRoutes(authed, {
+    privacy: exporter,
+    erasures,
+    staffSessionSecret: config.staffSessionSecret,
+    adminApiKeys: config.adminApiKeys,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+  });
+
   let stage: RunningStage | undefined;
+  let privacyStages: RunningStage[] = [];
   const timers: NodeJS.Timeout[] = [];
   let migrated = false;
 
@@ -141,6 +173,8 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     actions,
     outbox,
     accounts,
+    exporter,
+    erasures,
     migrate: runMigrations,
     async start() {
       await runMigrations();
@@ -156,6 +190,14 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
         maxInFlight: config.maxInFlight,
         logger,
       });
+      privacyStages = [
+        await startStage(bus, accountSecurityErasureStage(exporter, logger.child({ stage: "erasure" }))),
+        await startStage(
+          bus,
+          erasureConfirmationStage(erasures, logger.child({ stage: "erasure-confirmations" })),
+        ),
+        await startStage(bus, auditStage(db, audit, logger.child({ stage: "audit" }))),
+      ];
       await outbox.tryFlush();
       timers.push(setInterval(() => void outbox.tryFlush(), OUTBOX_RETRY_MS));
       timers.push(setInterval(() => void prune(), PRUNE_EVERY_MS));
@@ -164,6 +206,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     },
     async stop() {
       for (const t of timers.splice(0)) clearInterval(t);
+      for (const s of privacyStages.splice(0).reverse()) await s.stop();
       await stage?.stop();
       stage = undefined;
     },

@@ -53,6 +53,11 @@ export class StatusCache {
     }
   }
 
+  /** Applies a tombstone on `account.changed` (the account was erased): back to the default status. */
+  forgetAccount(accountId: string): void {
+    this.#accounts.delete(accountId);
+  }
+
   /** Applies an `ip.flagged` event: the IP is flagged until `untilMs`. */
   flagIp(ip: string, untilMs: number): void {
     const normalized = normalizeIp(ip);

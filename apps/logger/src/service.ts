@@ -6,6 +6,7 @@ import type { LoggerConfig } from "./env";
 import { loggerSchema } from "./migrations";
 import { loggerOpenApi } from "./openapi";
 import { outcomeStage } from "./outcome-stage";
+import { loggerErasureStage, loggerPrivacy } from "./privacy";
 import { recordStage } from "./record-stage";
 import { applyRetention, type RetentionJob, type RetentionResult, startRetentionJob } from "./retention";
 import { historyRoutes } from "./routes";
@@ -49,6 +50,7 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
       secureCookies: options.secureCookies,
     }),
     openapi: loggerOpenApi,
+    privacy: loggerPrivacy(db),
     get stages() {
       return stages;
     },
@@ -81,6 +83,7 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
           }),
         ),
       );
+      stages.push(await startStage(bus, loggerErasureStage(db, logger.child({ stage: "logger-erasure" }))));
       retention = startRetentionJob({
         sql: db.sql,
         settings: config,

@@ -16,6 +16,7 @@ import { staffSessionRoutes } from "./http/staff-session-routes";
 import { LoginRateSampler } from "./overview/metrics-sampler";
 import { overviewStage } from "./overview/overview-stage";
 import { OverviewStore } from "./overview/overview-store";
+import { portalErasureStage, portalPrivacy } from "./privacy/account-data";
 import { StaffSessionStore } from "./staff/session-store";
 import { SignInThrottle } from "./staff/sign-in-throttle";
 import { StaffExistsError, StaffStore } from "./staff/staff-store";
@@ -89,6 +90,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
 
   let migrated = false;
   let stage: RunningStage | undefined;
+  let erasure: RunningStage | undefined;
   let pruner: NodeJS.Timeout | undefined;
 
   async function runMigrations(): Promise<void> {
@@ -127,6 +129,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     name: "portal",
     routes,
     openapi: portalOpenApi,
+    privacy: portalPrivacy(db),
     staff,
     overview,
     migrate: runMigrations,
@@ -146,6 +149,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
           logger: logger.child({ stage: "portal-overview" }),
         }),
       );
+      erasure = await startStage(bus, portalErasureStage(db, logger.child({ stage: "portal-erasure" })));
       assets.warm().then(
         (ms) => logger.info({ ms: Math.round(ms) }, "portal pages ready"),
         (err: unknown) =>
@@ -155,8 +159,10 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     async stop() {
       clearInterval(pruner);
       sampler.stop();
+      await erasure?.stop();
       await stage?.stop();
       stage = undefined;
+      erasure = undefined;
     },
   };
 }

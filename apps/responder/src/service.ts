@@ -12,6 +12,7 @@ import type { ResponderConfig } from "./env";
 import type { ResponderDeps } from "./handlers/deps";
 import { accountChangeStage, decisionStage, notificationStage } from "./handlers/stages";
 import { responderOpenApi } from "./openapi";
+import { responderErasureStage, responderPrivacy } from "./privacy";
 import { responderRoutes } from "./routes";
 import { createStore, migrateResponder, type ResponderStore } from "./store";
 
@@ -108,6 +109,7 @@ export function createResponderService(options: ResponderServiceOptions): Servic
     name: "responder",
     routes,
     openapi: responderOpenApi,
+    privacy: responderPrivacy(db),
     async start() {
       await migrateResponder(db, logger);
       await prune();
@@ -118,6 +120,9 @@ export function createResponderService(options: ResponderServiceOptions): Servic
         stages.push(await startStage(bus, decisionStage(deps, settings)));
         stages.push(await startStage(bus, notificationStage(deps, settings)));
         stages.push(await startStage(bus, accountChangeStage(deps, settings)));
+        stages.push(
+          await startStage(bus, responderErasureStage(db, logger.child({ stage: "responder-erasure" }))),
+        );
       } catch (err) {
         await Promise.allSettled(stages.map((s) => s.stop()));
         stages = [];

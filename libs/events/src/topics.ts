@@ -10,6 +10,12 @@ export const TOPICS = {
   ipFlagged: "ip.flagged",
   /** A message for the player that is not a decision (unlock code, "you were unlocked"). */
   notificationRequested: "notification.requested",
+  /** A staff request to erase an account's personal data; every service holding any deletes it. */
+  accountErased: "account.erased",
+  /** One service's report that it erased an account's data (key: accountId). */
+  erasureCompleted: "erasure.completed",
+  /** A staff action recorded by the service that saw it, appended to the audit trail by account-security. */
+  auditRecorded: "audit.recorded",
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

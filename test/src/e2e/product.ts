@@ -141,6 +141,10 @@ export class ProductApi {
   unlock(accountId: string, reason: string) {
     return this.#call("POST", `/v1/accounts/${encodeURIComponent(accountId)}/unlock`, KEYS.admin, { reason });
   }
+  /** Any staff API with the admin key. */
+  admin(method: string, path: string, body?: unknown) {
+    return this.#call(method, path, KEYS.admin, body);
+  }
   audit(accountId: string) {
     return this.#call("GET", `/v1/audit?accountId=${encodeURIComponent(accountId)}`, KEYS.admin);
   }

@@ -1,4 +1,5 @@
 import type { ServiceSchema } from "@loginguard/db";
+import { PRIVACY_MIGRATIONS } from "./privacy-migrations";
 
 /** The PostgreSQL schema this service owns; no other service reads it. */
 export const SCHEMA = "account_security";
@@ -116,5 +117,6 @@ CREATE TABLE ${S}.outbox (
 );
 `,
     },
+    ...PRIVACY_MIGRATIONS,
   ],
 };

@@ -1,7 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
+import {
+  loadPlatformEnv,
+  openPlatform,
+  type Platform,
+  platformOptionsFromEnv,
+  runModules,
+} from "@loginguard/platform";
 import { createAllModules, selectServices } from "../compose";
 import { type EmbeddedSecrets, loadOrCreateSecrets, withEmbeddedDefaults } from "../embedded-secrets";
 
@@ -13,6 +19,8 @@ export interface StartedLoginguard {
   /** Set in embedded mode: the generated keys (operator-set ones are not repeated here). */
   secrets: EmbeddedSecrets | undefined;
   firstStart: boolean;
+  /** The event log and database every service of this process runs on (tests look at them directly). */
+  platform: Platform;
   stop(): Promise<void>;
   stopped: Promise<void>;
 }
@@ -59,6 +67,7 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
       mode: platform.mode,
       secrets,
       firstStart,
+      platform,
       stop: running.stop,
       stopped: running.stopped,
     };

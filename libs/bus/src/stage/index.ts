@@ -1,6 +1,7 @@
 export { DLQ_HEADERS, deadLetterOf } from "./dead-letter";
 export { accept, acceptAny, deriveEmit } from "./emit";
 export { InFlightLimiter } from "./limiter";
+export { auditRecord, type ErasureStageOptions, erasureStage, tombstone } from "./privacy";
 export { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
 export { startStage } from "./run-stage";
 export type * from "./types";
