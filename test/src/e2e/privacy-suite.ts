@@ -181,7 +181,7 @@ export function describePrivacy(mode: string, harness: () => Promise<PrivacyHarn
         return items.length > 0 ? items : undefined;
       });
       expect(fresh).toHaveLength(1);
-    });
+    }, 180_000);
 
     it("an erasure asked while the responder is stopped stays pending, and is done once it returns", async () => {
       product ??= await h.start();
@@ -215,6 +215,6 @@ export function describePrivacy(mode: string, harness: () => Promise<PrivacyHarn
       });
       expect(done.erasureId).toBe(erase.body.erasureId);
       expect(Object.values(await rowsOf(product, account)).every((n) => n === 0)).toBe(true);
-    });
+    }, 240_000);
   });
 }

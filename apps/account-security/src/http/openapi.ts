@@ -1,6 +1,7 @@
 import type { OpenApiFragment } from "@loginguard/http";
 import { z } from "zod";
 import { AnswerBody, ChallengeBody, SettingsBody, StaffUnlockBody, VerifyBody } from "./bodies";
+import { privacyPaths, privacySchemas } from "./privacy-openapi";
 
 /** A request body's JSON Schema, generated from the zod schema the route validates with. */
 function body(schema: z.ZodType) {
@@ -144,6 +145,19 @@ export const accountSecurityOpenApi: OpenApiFragment = {
         security: staff,
         parameters: [
           { name: "accountId", in: "query", schema: { type: "string" } },
+          { name: "actorId", in: "query", description: "The staff member's id", schema: { type: "string" } },
+          {
+            name: "action",
+            in: "query",
+            description: "unlock, staff_sign_in, ip_revealed, ...",
+            schema: { type: "string" },
+          },
+          {
+            name: "format",
+            in: "query",
+            description: "csv: the whole filtered trail as text/csv (newest first, at most 50,000 rows)",
+            schema: { enum: ["json", "csv"], default: "json" },
+          },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
           { name: "cursor", in: "query", schema: { type: "string" } },
         ],
@@ -157,6 +171,7 @@ export const accountSecurityOpenApi: OpenApiFragment = {
         },
       },
     },
+    ...privacyPaths,
   },
   components: {
     securitySchemes: {
@@ -175,6 +190,7 @@ export const accountSecurityOpenApi: OpenApiFragment = {
       adminKey: { type: "http", scheme: "bearer", description: "An admin API key from ADMIN_API_KEYS" },
     },
     schemas: {
+      ...privacySchemas,
       PlayerSecurity: {
         type: "object",
         properties: {

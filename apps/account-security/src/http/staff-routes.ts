@@ -6,6 +6,7 @@ import type { AccountActions } from "../account-actions";
 import { type AuditLog, BadCursorError } from "../state/audit-log";
 import type { DecisionStore } from "../state/decision-store";
 import type { UnlockPolicy } from "../state/unlock-challenges";
+import { auditCsv } from "./audit-csv";
 import { AccountIdParam, AuditQuery, StaffUnlockBody } from "./bodies";
 import { clientAddress } from "./client-address";
 import { securityProblems } from "./problems";
@@ -91,6 +92,14 @@ export function mountStaffRoutes(
           query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
           "The query failed validation",
         );
+      }
+      if (query.data.format === "csv") {
+        const { format: _f, limit: _l, cursor: _c, ...filter } = query.data;
+        c.header("content-disposition", 'attachment; filename="loginguard-audit.csv"');
+        c.header("cache-control", "no-store");
+        return c.body(await auditCsv(options.audit, filter), 200, {
+          "content-type": "text/csv; charset=utf-8",
+        });
       }
       try {
         const page = await options.audit.list(query.data);
