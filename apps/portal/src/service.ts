@@ -1,5 +1,4 @@
-import type { Bus, RunningStage } from "@loginguard/bus";
-import { startStage } from "@loginguard/bus";
+import { auditPublisher, type Bus, type RunningStage, startStage } from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
 import type { ServiceModule } from "@loginguard/http";
@@ -66,6 +65,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     sessions,
   };
 
+  const audit = auditPublisher(bus, "portal");
   const routes = new Hono();
   routes.route("/", pageRoutes({ config, sessions, assets }));
   routes.route(
@@ -74,9 +74,11 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
       ...auth,
       signIn: { staff, throttle, sessions, clock },
       trustProxy: config.trustProxy,
+      audit,
+      logger,
     }),
   );
-  routes.route("/", adminStaffRoutes({ ...auth, staff }));
+  routes.route("/", adminStaffRoutes({ ...auth, staff, audit, trustProxy: config.trustProxy, clock }));
   routes.route(
     "/",
     overviewRoutes({

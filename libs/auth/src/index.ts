@@ -1,4 +1,5 @@
 export * from "./api-keys";
 export * from "./middleware";
 export * from "./player-token";
+export * from "./revocations";
 export * from "./staff-session";

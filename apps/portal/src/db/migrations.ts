@@ -59,5 +59,10 @@ CREATE TABLE ${S}.locked_accounts (
 );
 `,
     },
+    {
+      id: 2,
+      name: "staff can be disabled",
+      sql: `ALTER TABLE ${S}.staff ADD COLUMN disabled_at timestamptz;`,
+    },
   ],
 };

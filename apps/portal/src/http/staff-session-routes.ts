@@ -5,7 +5,9 @@ import {
   sealStaffSession,
   setStaffCookie,
 } from "@loginguard/auth";
+import type { AuditPublisher } from "@loginguard/bus";
 import { HttpProblem, problems, readJson } from "@loginguard/http";
+import type { Logger } from "@loginguard/observability";
 import { Hono } from "hono";
 import { deleteCookie } from "hono/cookie";
 import { z } from "zod";
@@ -25,6 +27,9 @@ export const STAFF_SESSIONS_PATH = "/v1/staff/sessions";
 export interface StaffSessionRoutesOptions extends Omit<PortalStaffAuthOptions, "roles"> {
   signIn: SignInDeps;
   trustProxy: boolean;
+  /** Sign-ins, failures and sign-outs go to the audit trail (docs/ARCHITECTURE.md section 6). */
+  audit: AuditPublisher;
+  logger: Logger;
 }
 
 /** A staff account on the wire. */
@@ -36,6 +41,7 @@ export function staffView(account: StaffAccount) {
     createdAt: account.createdAt.toISOString(),
     createdBy: account.createdBy,
     lastSignInAt: account.lastSignInAt?.toISOString() ?? null,
+    disabledAt: account.disabledAt?.toISOString() ?? null,
   };
 }
 
@@ -62,8 +68,41 @@ export function staffSessionRoutes(options: StaffSessionRoutesOptions): Hono<{ V
       clientIp: clientAddress(c, options.trustProxy),
       userAgent: c.req.header("user-agent") ?? null,
     });
-    if (result.outcome === "throttled") throw problems.tooManyRequests(result.retryAfterSeconds);
-    if (result.outcome === "invalid") throw invalidCredentials();
+    const clientIp = clientAddress(c, options.trustProxy);
+    if (result.outcome !== "signed_in") {
+      // A failed attempt is audited, but an event log that is down must not hide the answer.
+      await options
+        .audit({
+          actor: { kind: "staff", id: null, email: body.email.trim().toLowerCase() },
+          accountId: null,
+          action: "staff_sign_in_failed",
+          reason: null,
+          clientIp,
+          details: { outcome: result.outcome },
+        })
+        .catch((err: unknown) =>
+          options.logger.error({ err: String(err) }, "could not audit a failed sign-in"),
+        );
+      if (result.outcome === "throttled") throw problems.tooManyRequests(result.retryAfterSeconds);
+      throw invalidCredentials();
+    }
+    try {
+      await options.audit({
+        actor: { kind: "staff", id: result.account.id, email: result.account.email },
+        accountId: null,
+        action: "staff_sign_in",
+        reason: null,
+        clientIp,
+        details: { role: result.account.role, sid: result.session.sid },
+      });
+    } catch (err) {
+      // No session that the audit trail does not know of.
+      await options.sessions.end(result.session.sid, options.signIn.clock());
+      throw problems.unavailable(
+        "Signing in is unavailable (the audit trail cannot be written); try again",
+        err,
+      );
+    }
     setStaffCookie(c, sealStaffSession(result.session, options.sessionSecret), options.secureCookies);
     c.header("cache-control", "no-store");
     return c.json({ csrfToken: csrf(result.session.sid), staff: staffView(result.account) });
@@ -79,8 +118,18 @@ export function staffSessionRoutes(options: StaffSessionRoutesOptions): Hono<{ V
   });
 
   routes.delete(STAFF_SESSIONS_PATH, staff, async (c) => {
-    const { sid } = c.var.staff;
-    if (sid) await options.sessions.end(sid, options.signIn.clock());
+    const who = c.var.staff;
+    if (who.sid) await options.sessions.end(who.sid, options.signIn.clock());
+    await options
+      .audit({
+        actor: { kind: "staff", id: who.id, email: who.email },
+        accountId: null,
+        action: "staff_sign_out",
+        reason: null,
+        clientIp: clientAddress(c, options.trustProxy),
+        details: { sid: who.sid },
+      })
+      .catch((err: unknown) => options.logger.error({ err: String(err) }, "could not audit a sign-out"));
     deleteCookie(c, STAFF_COOKIE, {
       path: "/",
       httpOnly: true,

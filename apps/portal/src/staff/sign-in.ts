@@ -41,7 +41,7 @@ export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<
   const ok = found
     ? await verifyPassword(found.passwordHash, attempt.password)
     : await verifyAgainstDummy(attempt.password);
-  if (!found || !ok) {
+  if (!found || !ok || found.disabledAt) {
     await deps.throttle.recordFailure(email, attempt.clientIp, now);
     return { outcome: "invalid" };
   }

@@ -1,5 +1,6 @@
 import {
   type AuditRecorded,
+  decodeEvent,
   EVENT_TYPES,
   encodeEvent,
   type LoginGuardEvent,
@@ -7,7 +8,7 @@ import {
   TOPICS,
 } from "@loginguard/events";
 import { type Logger, privacyMetrics } from "@loginguard/observability";
-import type { OutgoingRecord } from "../bus";
+import type { Bus, OutgoingRecord } from "../bus";
 import { deriveEmit } from "./emit";
 import type { LoginGuardStageDefinition } from "./types";
 
@@ -79,7 +80,59 @@ export function auditRecord(
   };
 }
 
+/** Records a staff action in the audit trail: resolves once the event log acknowledged it. */
+export type AuditPublisher = (entry: Omit<AuditRecorded, "at"> & { at?: string }) => Promise<void>;
+
+/** An {@link AuditPublisher} of `source` on `bus`. */
+export function auditPublisher(bus: Bus, source: string): AuditPublisher {
+  return (entry) => bus.publish([auditRecord(source, entry)]);
+}
+
 /** A compaction tombstone: a keyed record with no value, so Kafka drops the key's older records. */
 export function tombstone(topic: string, key: string): OutgoingRecord {
   return { topic, key, value: null, headers: {} };
+}
+
+/** What a revocation reader feeds (libs/auth's StaffRevocations has this shape). */
+export interface RevocationSink {
+  revokeSession(sid: string, atMs: number): void;
+  revokeStaff(staffId: string, atMs: number): void;
+  prune(now?: number): void;
+}
+
+/**
+ * Reads `audit.recorded` from the beginning in a consumer group of this process alone and feeds
+ * sign-outs (`staff_sign_out` with `details.sid`) and voided staff (`staff_disabled`,
+ * `staff_role_changed` with `details.staffId`) to `sink`: how every service refuses a signed-out
+ * cookie within the event log's latency (docs/ARCHITECTURE.md section 6). Undecodable records are skipped.
+ */
+export async function startRevocationReader(
+  bus: Bus,
+  sink: RevocationSink,
+  options: { service: string },
+): Promise<{ stop(): Promise<void> }> {
+  const group = `${options.service}-revocations-${newEventId()}`;
+  const subscription = await bus.subscribe({
+    group,
+    topics: [TOPICS.auditRecorded],
+    fromBeginning: true,
+    async handleBatch(batch) {
+      for (const record of batch.records) {
+        const decoded = decodeEvent(record, [EVENT_TYPES.auditRecorded]);
+        if (!decoded.ok) continue;
+        const { action, details, at } = decoded.event.data;
+        const atMs = Date.parse(at);
+        if (action === "staff_sign_out" && typeof details.sid === "string")
+          sink.revokeSession(details.sid, atMs);
+        if (
+          (action === "staff_disabled" || action === "staff_role_changed") &&
+          typeof details.staffId === "string"
+        ) {
+          sink.revokeStaff(details.staffId, atMs);
+        }
+      }
+      sink.prune();
+    },
+  });
+  return { stop: () => subscription.stop() };
 }
