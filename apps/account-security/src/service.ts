@@ -1,5 +1,5 @@
-import type { AuthVariables } from "@loginguard/auth";
-import { type Bus, type RunningStage, startStage } from "@loginguard/bus";
+import { type AuthVariables, StaffRevocations } from "@loginguard/auth";
+import { type Bus, type RunningStage, startRevocationReader, startStage } from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { EVENT_TYPES, TOPICS } from "@loginguard/events";
 import type { AccountDataHolder, ServiceModule } from "@loginguard/http";
@@ -112,6 +112,8 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     clock,
   });
 
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
   const routes = new Hono();
   const authed = routes as unknown as Hono<{ Variables: AuthVariables }>;
   mountPlayerRoutes(authed, {
@@ -131,6 +133,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     trustProxy: config.trustProxy,
     unlockPolicy,
     clock,
+    revocations,
   });
 
   mountPrivacyRoutes(authed, {
@@ -140,6 +143,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     adminApiKeys: config.adminApiKeys,
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
+    revocations,
   });
 
   let stage: RunningStage | undefined;
@@ -190,6 +194,7 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
         maxInFlight: config.maxInFlight,
         logger,
       });
+      revocationReader = await startRevocationReader(bus, revocations, { service: "account-security" });
       privacyStages = [
         await startStage(bus, accountSecurityErasureStage(exporter, logger.child({ stage: "erasure" }))),
         await startStage(
@@ -207,6 +212,8 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     async stop() {
       for (const t of timers.splice(0)) clearInterval(t);
       for (const s of privacyStages.splice(0).reverse()) await s.stop();
+      await revocationReader?.stop();
+      revocationReader = undefined;
       await stage?.stop();
       stage = undefined;
     },

@@ -1,4 +1,11 @@
-import { auditPublisher, type Bus, type RunningStage, startStage } from "@loginguard/bus";
+import { StaffRevocations } from "@loginguard/auth";
+import {
+  auditPublisher,
+  type Bus,
+  type RunningStage,
+  startRevocationReader,
+  startStage,
+} from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
 import type { ServiceModule } from "@loginguard/http";
@@ -58,7 +65,10 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
   const overview = new OverviewStore(db);
   const sampler = new LoginRateSampler();
   const assets = new AssetBundle();
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
   const auth = {
+    revocations,
     sessionSecret: config.staffSessionSecret,
     adminKeys: config.adminKeys,
     secureCookies: config.production,
@@ -138,6 +148,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     async start() {
       await runMigrations();
       await createFirstAdmin();
+      revocationReader = await startRevocationReader(bus, revocations, { service: "portal" });
       await prune();
       pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
       pruner.unref();
@@ -162,6 +173,8 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
       clearInterval(pruner);
       sampler.stop();
       await erasure?.stop();
+      await revocationReader?.stop();
+      revocationReader = undefined;
       await stage?.stop();
       stage = undefined;
       erasure = undefined;

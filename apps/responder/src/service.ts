@@ -1,4 +1,11 @@
-import { type Bus, type RetryPolicy, type RunningStage, startStage } from "@loginguard/bus";
+import { StaffRevocations } from "@loginguard/auth";
+import {
+  type Bus,
+  type RetryPolicy,
+  type RunningStage,
+  startRevocationReader,
+  startStage,
+} from "@loginguard/bus";
 import type { Database } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
 import type { ServiceModule } from "@loginguard/http";
@@ -84,7 +91,10 @@ export function createResponderService(options: ResponderServiceOptions): Servic
   if (!config.staffSessionSecret) {
     logger.warn("STAFF_SESSION_SECRET not set: staff routes accept ADMIN_API_KEYS only");
   }
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
   const routes = responderRoutes({
+    revocations,
     store,
     ingestKeys: config.ingestKeys,
     adminKeys: config.adminKeys,
@@ -112,6 +122,7 @@ export function createResponderService(options: ResponderServiceOptions): Servic
     privacy: responderPrivacy(db),
     async start() {
       await migrateResponder(db, logger);
+      revocationReader = await startRevocationReader(bus, revocations, { service: "responder" });
       await prune();
       pruner = setInterval(() => void prune(), HOUR_MS);
       pruner.unref();
@@ -143,6 +154,8 @@ export function createResponderService(options: ResponderServiceOptions): Servic
       stages = [];
       await Promise.all(running.map((s) => s.stop()));
       await email.close();
+      await revocationReader?.stop();
+      revocationReader = undefined;
     },
   };
 }

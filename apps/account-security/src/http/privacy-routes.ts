@@ -1,4 +1,4 @@
-import { type ApiKeys, type AuthVariables, staffAuth } from "@loginguard/auth";
+import { type ApiKeys, type AuthVariables, type StaffRevocations, staffAuth } from "@loginguard/auth";
 import { problems, readJson } from "@loginguard/http";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
@@ -17,6 +17,7 @@ export interface PrivacyRoutesOptions {
   adminApiKeys: ApiKeys;
   secureCookies: boolean;
   trustProxy: boolean;
+  revocations?: StaffRevocations;
 }
 
 /** `POST /v1/staff/accounts/{accountId}/erase`: a written reason is required. */
@@ -54,6 +55,7 @@ export function mountPrivacyRoutes(
     adminKeys: options.adminApiKeys,
     secureCookies: options.secureCookies,
     roles: ["admin"],
+    revocations: options.revocations,
   });
   const accountIdOf = (c: Context) => {
     const parsed = AccountIdParam.safeParse(c.req.param("accountId") ?? "");

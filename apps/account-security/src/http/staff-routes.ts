@@ -1,4 +1,4 @@
-import { type ApiKeys, type AuthVariables, staffAuth } from "@loginguard/auth";
+import { type ApiKeys, type AuthVariables, type StaffRevocations, staffAuth } from "@loginguard/auth";
 import { problems, readJson } from "@loginguard/http";
 import { pickLanguage } from "@loginguard/i18n";
 import type { Hono } from "hono";
@@ -25,6 +25,8 @@ export interface StaffRoutesOptions {
   trustProxy: boolean;
   unlockPolicy: UnlockPolicy;
   clock: () => Date;
+  /** Sessions signed out elsewhere, refused at once. */
+  revocations?: StaffRevocations;
 }
 
 /** Decisions shown per account on the staff view. */
@@ -39,6 +41,7 @@ export function mountStaffRoutes(
     sessionSecret: options.staffSessionSecret,
     adminKeys: options.adminApiKeys,
     secureCookies: options.secureCookies,
+    revocations: options.revocations,
   });
   const { actions } = options;
 

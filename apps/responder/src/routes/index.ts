@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type ApiKeys, staffAuth } from "@loginguard/auth";
+import { type ApiKeys, type StaffRevocations, staffAuth } from "@loginguard/auth";
 import { Hono } from "hono";
 import type { ResponderStore } from "../store";
 import { consoleRoutes } from "./console";
@@ -12,6 +12,8 @@ export interface ResponderRoutesOptions {
   /** The portal's staff session secret; null: only admin API keys reach staff routes. */
   staffSessionSecret: string | null;
   secureCookies?: boolean;
+  /** Sessions signed out elsewhere, refused at once. */
+  revocations?: StaffRevocations;
 }
 
 /** The responder's HTTP API: contact directory, outbox and notification history. */
@@ -21,6 +23,7 @@ export function responderRoutes(options: ResponderRoutesOptions): Hono {
     sessionSecret: options.staffSessionSecret ?? randomBytes(32).toString("hex"),
     adminKeys: options.adminKeys,
     secureCookies: options.secureCookies,
+    revocations: options.revocations,
   });
   const { store } = options;
   const routes = new Hono();
