@@ -1,5 +1,6 @@
 import { StaffRevocations } from "@loginguard/auth";
 import {
+  auditPublisher,
   type Bus,
   type RetryPolicy,
   type RunningStage,
@@ -95,6 +96,7 @@ export function createResponderService(options: ResponderServiceOptions): Servic
   let revocationReader: { stop(): Promise<void> } | undefined;
   const routes = responderRoutes({
     revocations,
+    audit: auditPublisher(bus, "responder"),
     store,
     ingestKeys: config.ingestKeys,
     adminKeys: config.adminKeys,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type ApiKeys, type StaffRevocations, staffAuth } from "@loginguard/auth";
+import type { AuditPublisher } from "@loginguard/bus";
 import { Hono } from "hono";
 import type { ResponderStore } from "../store";
 import { consoleRoutes } from "./console";
@@ -14,6 +15,8 @@ export interface ResponderRoutesOptions {
   secureCookies?: boolean;
   /** Sessions signed out elsewhere, refused at once. */
   revocations?: StaffRevocations;
+  /** Where staff views of the outbox are audited. */
+  audit: AuditPublisher;
 }
 
 /** The responder's HTTP API: contact directory, outbox and notification history. */
@@ -28,6 +31,9 @@ export function responderRoutes(options: ResponderRoutesOptions): Hono {
   const { store } = options;
   const routes = new Hono();
   routes.route("/", contactRoutes({ contacts: store.contacts, ingestKeys: options.ingestKeys, staff }));
-  routes.route("/", consoleRoutes({ outbox: store.outbox, deliveries: store.deliveries, staff }));
+  routes.route(
+    "/",
+    consoleRoutes({ outbox: store.outbox, deliveries: store.deliveries, staff, audit: options.audit }),
+  );
   return routes;
 }
