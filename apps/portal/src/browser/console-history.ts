@@ -33,9 +33,13 @@ function ipCell(accountId: string, i: StaffHistoryItem): Child {
         `/v1/accounts/${encodeURIComponent(accountId)}/logins/${encodeURIComponent(i.eventId)}/ip`,
         { method: "POST", body: { reason: text } },
       );
-      if (res.ok)
-        replace(cell, el("span", { class: "mono nowrap revealed-ip" }, res.data.ip ?? p.revealGone));
-      else result.textContent = problemMessage(res.status, res.problem);
+      if (res.ok) {
+        replace(
+          cell,
+          el("span", { class: "mono nowrap" }, i.ipMasked ?? "—"),
+          el("div", { class: "mono nowrap revealed-ip" }, res.data.ip ?? p.revealGone),
+        );
+      } else result.textContent = problemMessage(res.status, res.problem);
     });
     replace(cell, el("span", { class: "mono nowrap" }, i.ipMasked ?? "—"), reason, go, result);
     reason.focus();
