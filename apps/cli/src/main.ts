@@ -9,6 +9,7 @@ const USAGE = `loginguard <command>
   topics apply [--dry-run]    create missing topics from infra/topics.json
   staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
+  accounts export <id> --reason R [--out FILE]   save a player's data from every service
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     case "staff": {
       const { staffCommand } = await import("./commands/staff");
       return staffCommand(args);
+    }
+    case "accounts": {
+      const { accountsCommand } = await import("./commands/accounts");
+      return accountsCommand(args);
     }
     case "simulate": {
       const { simulateCommand } = await import("./commands/simulate");
