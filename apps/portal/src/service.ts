@@ -19,6 +19,7 @@ import { portalOpenApi } from "./http/openapi";
 import { overviewRoutes } from "./http/overview-routes";
 import { pageRoutes } from "./http/page-routes";
 import { staffSessionRoutes } from "./http/staff-session-routes";
+import { MfaStore } from "./mfa/mfa-store";
 import { LoginRateSampler } from "./overview/metrics-sampler";
 import { overviewStage } from "./overview/overview-stage";
 import { OverviewStore } from "./overview/overview-store";
@@ -82,7 +83,17 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     "/",
     staffSessionRoutes({
       ...auth,
-      signIn: { staff, throttle, sessions, clock },
+      signIn: {
+        staff,
+        throttle,
+        sessions,
+        clock,
+        secondFactor: {
+          mfa: new MfaStore(db),
+          key: config.staffSessionSecret,
+          supportRequired: config.staffMfa === "required",
+        },
+      },
       trustProxy: config.trustProxy,
       audit,
       logger,

@@ -8,6 +8,7 @@ import { api, problemCode } from "./api";
 import { auditPage, renderAudit } from "./console-audit";
 import { renderHistory } from "./console-history";
 import { mountPrivacySection } from "./console-privacy";
+import { wireSignIn } from "./console-sign-in";
 import { byId, type Child, el, replace, say, table, timeEl } from "./dom";
 import {
   countryText,
@@ -19,7 +20,6 @@ import {
   lang,
   problemMessage,
   t,
-  waitText,
   word,
 } from "./format";
 import { p } from "./privacy-strings";
@@ -59,41 +59,6 @@ async function fillSection<T>(
 }
 
 // ---- sign-in and sign-out ----
-
-function wireSignIn(): void {
-  const form = byId<HTMLFormElement>("sign-in-form");
-  const result = byId("sign-in-result");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    const email = String(data.get("email") ?? "").trim();
-    const password = String(data.get("password") ?? "");
-    if (!email || !password) {
-      say(result, t.signInWrong, "error");
-      return;
-    }
-    const button = form.querySelector("button");
-    if (button) button.disabled = true;
-    const res = await api<{ csrfToken: string }>("/v1/staff/sessions", {
-      method: "POST",
-      body: { email, password },
-    });
-    if (button) button.disabled = false;
-    if (res.ok) {
-      location.reload();
-      return;
-    }
-    const message =
-      res.status === 429
-        ? fill(t.signInThrottled, { wait: waitText(res.problem.retryAfter ?? 900) })
-        : res.status === 401
-          ? t.signInWrong
-          : problemMessage(res.status, res.problem);
-    say(result, message, "error");
-    byId<HTMLInputElement>("sign-in-password").value = "";
-    byId<HTMLInputElement>("sign-in-password").focus();
-  });
-}
 
 function wireSignOut(): void {
   document.getElementById("sign-out")?.addEventListener("click", async () => {

@@ -64,5 +64,14 @@ CREATE TABLE ${S}.locked_accounts (
       name: "staff can be disabled",
       sql: `ALTER TABLE ${S}.staff ADD COLUMN disabled_at timestamptz;`,
     },
+    {
+      id: 3,
+      name: "staff second factor: TOTP secret, last accepted step, recovery code hashes",
+      sql: `
+ALTER TABLE ${S}.staff ADD COLUMN totp_secret text;
+ALTER TABLE ${S}.staff ADD COLUMN totp_last_step bigint;
+ALTER TABLE ${S}.staff ADD COLUMN totp_enabled_at timestamptz;
+ALTER TABLE ${S}.staff ADD COLUMN recovery_hashes jsonb;`,
+    },
   ],
 };

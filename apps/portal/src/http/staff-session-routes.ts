@@ -19,7 +19,14 @@ import { portalStaffAuth } from "./staff-auth";
 
 /** `POST /v1/staff/sessions`. Lengths are bounded so a huge password cannot tie up argon2. */
 export const SignInBody = z
-  .object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) })
+  .object({
+    email: z.string().trim().min(3).max(254),
+    password: z.string().min(1).max(1024),
+    /** The second step: a 6-digit TOTP code or a recovery code. */
+    code: z.string().trim().min(1).max(32).optional(),
+    /** An enrolment offer's token, sent back with its first code. */
+    enrolmentToken: z.string().min(1).max(2048).optional(),
+  })
   .strict();
 
 export const STAFF_SESSIONS_PATH = "/v1/staff/sessions";
@@ -67,7 +74,22 @@ export function staffSessionRoutes(options: StaffSessionRoutesOptions): Hono<{ V
       password: body.password,
       clientIp: clientAddress(c, options.trustProxy),
       userAgent: c.req.header("user-agent") ?? null,
+      code: body.code,
+      enrolmentToken: body.enrolmentToken,
     });
+    c.header("cache-control", "no-store");
+    if (result.outcome === "mfa_required") {
+      throw new HttpProblem(401, "mfa-required", "A second factor is required", {
+        detail: "Send the 6-digit code from the authenticator app, or a recovery code, as `code`",
+      });
+    }
+    if (result.outcome === "mfa_enrolment_required") {
+      const { secret, otpauthUri, qrDataUrl, enrolmentToken } = result.offer;
+      throw new HttpProblem(401, "mfa-enrolment-required", "Set up a second factor to sign in", {
+        detail: "Scan the QR code with an authenticator app, then send its code with `enrolmentToken`",
+        enrolment: { secret, otpauthUri, qrDataUrl, enrolmentToken },
+      });
+    }
     const clientIp = clientAddress(c, options.trustProxy);
     if (result.outcome !== "signed_in") {
       // A failed attempt is audited, but an event log that is down must not hide the answer.
@@ -93,7 +115,7 @@ export function staffSessionRoutes(options: StaffSessionRoutesOptions): Hono<{ V
         action: "staff_sign_in",
         reason: null,
         clientIp,
-        details: { role: result.account.role, sid: result.session.sid },
+        details: { role: result.account.role, sid: result.session.sid, mfa: result.mfa },
       });
     } catch (err) {
       // No session that the audit trail does not know of.
@@ -105,7 +127,11 @@ export function staffSessionRoutes(options: StaffSessionRoutesOptions): Hono<{ V
     }
     setStaffCookie(c, sealStaffSession(result.session, options.sessionSecret), options.secureCookies);
     c.header("cache-control", "no-store");
-    return c.json({ csrfToken: csrf(result.session.sid), staff: staffView(result.account) });
+    return c.json({
+      csrfToken: csrf(result.session.sid),
+      staff: staffView(result.account),
+      ...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {}),
+    });
   });
 
   routes.get(STAFF_SESSIONS_PATH, staff, (c) => {
