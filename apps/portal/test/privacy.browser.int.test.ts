@@ -2,6 +2,7 @@ import { mintPlayerToken } from "@loginguard/auth";
 import { requireComponents } from "@loginguard/testing";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { passSecondFactor } from "./browser-mfa";
 import {
   call,
   eventually,
@@ -46,6 +47,7 @@ describe.skipIf(missing.skip)("privacy and staff accountability in Chromium (emb
     await page.getByLabel("Email").fill(who.email);
     await page.getByLabel("Password").fill(who.password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    if (who === ADMIN) await passSecondFactor(page, ADMIN.email);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Support console");
     return { page, errors };
   }
@@ -165,6 +167,42 @@ describe.skipIf(missing.skip)("privacy and staff accountability in Chromium (emb
     expect((await audit("action=staff_sign_in")).some((r) => r.actor.email === SUPPORT.email)).toBe(true);
     await context.close();
   }, 60_000);
+
+  it("an admin enrols TOTP (QR code, recovery codes) and signs in with it; a wrong code is refused", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${product.url}/console`);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // The password alone is not enough: no session yet.
+    await expect.poll(() => page.locator("#sign-in-code").count()).toBe(1);
+    expect((await context.cookies()).some((c) => c.name === "lg_staff")).toBe(false);
+    const recovery = await passSecondFactor(page, ADMIN.email);
+    expect(recovery).toHaveLength(10);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Support console");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Staff sign-in");
+
+    // Signing in again asks for the code; a wrong one is refused, the right one works.
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#sign-in-code").count()).toBe(1);
+    expect(await page.locator("#mfa-qr").count()).toBe(0);
+    await page.locator("#sign-in-code").fill("000000");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => page.locator("#sign-in-result").textContent())
+      .toContain("That code is not right");
+    await passSecondFactor(page, ADMIN.email);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Support console");
+    const signIns = await audit("action=staff_sign_in");
+    expect(signIns.filter((r) => r.actor.email === ADMIN.email).map((r) => r.details.mfa)).toContain(
+      "enrolled",
+    );
+    await context.close();
+  }, 90_000);
 
   it("an admin exports, then erases with a reason and a second confirmation; pending, then done", async () => {
     const context = await newContext();
