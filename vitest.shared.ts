@@ -12,6 +12,5 @@ export const packageTestConfig = defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
-    passWithNoTests: true,
   },
 });

@@ -15,7 +15,7 @@ import { acceptAny, type Bus, createKafkaBus, startStage } from "@loginguard/bus
 import { type CloudEvent, encodeEvent } from "@loginguard/events";
 import { silentLogger } from "@loginguard/observability";
 import { openPlatform } from "@loginguard/platform";
-import { startKafkaCluster } from "@loginguard/testing/kafka";
+import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { relayStage } from "./src/relay-stage";
 
 const quick = process.argv.includes("--quick");

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Bus, OutgoingRecord } from "@loginguard/bus";
-import type { KafkaTestCluster } from "@loginguard/testing/kafka";
+import type { KafkaTestCluster } from "@loginguard/testing/kafka-mock";
 import { loginRecord } from "../../libs/bus/bench/embedded.bench.ts";
 import { type CommittedCount, embeddedCommitted, waitForCommitted } from "./completion.ts";
 import { type Child, spawnAll, spawnReady } from "./procs.ts";

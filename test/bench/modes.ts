@@ -5,7 +5,7 @@ import { type Bus, createKafkaBus } from "@loginguard/bus";
 import { createAllModules } from "@loginguard/cli";
 import { silentLogger } from "@loginguard/observability";
 import { openPlatform, runModules } from "@loginguard/platform";
-import { startKafkaCluster } from "@loginguard/testing/kafka";
+import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { startPostgres } from "@loginguard/testing/postgres";
 import { type BaselineHops, baselineAtRate, baselinePeak, embeddedHops, kafkaHops } from "./baseline.ts";
 import { embeddedCommitted, kafkaCommitted } from "./completion.ts";

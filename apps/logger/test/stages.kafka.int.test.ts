@@ -1,6 +1,6 @@
 import { createTestKafkaBus } from "@loginguard/platform/testing";
 import { requireComponents } from "@loginguard/testing";
-import { startKafkaCluster } from "@loginguard/testing/kafka";
+import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { describe, it } from "vitest";
 import { describeLoggerStages, LOGGER_TOPICS } from "./stage-suite";
 

@@ -15,7 +15,7 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { silentLogger } from "@loginguard/observability";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import type { OutgoingRecord } from "../src/bus";
 import { createKafkaBus } from "../src/kafka";

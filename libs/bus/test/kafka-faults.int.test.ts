@@ -1,5 +1,5 @@
 import { requireComponents } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../src/bus";
 import {

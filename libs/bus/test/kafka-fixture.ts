@@ -1,5 +1,5 @@
 import { silentLogger } from "@loginguard/observability";
-import type { KafkaTestCluster } from "@loginguard/testing/kafka";
+import type { KafkaTestCluster } from "@loginguard/testing/kafka-mock";
 import type {
   Bus,
   BusRecord,

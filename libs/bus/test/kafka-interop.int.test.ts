@@ -1,6 +1,6 @@
 import { decodeEvent, EVENT_TYPES, encodeEvent, type LoginAttempted, makeEvent } from "@loginguard/events";
 import { requireComponents } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { kcatConsume, kcatProduce } from "@loginguard/testing/kcat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../src/bus";

@@ -1,5 +1,5 @@
 import { requireComponents } from "@loginguard/testing";
-import { startKafkaCluster } from "@loginguard/testing/kafka";
+import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { describe } from "vitest";
 import { busContract } from "./contract";
 import { sleep, testKafkaBus, uniqueName } from "./kafka-fixture";

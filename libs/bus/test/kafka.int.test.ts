@@ -1,5 +1,5 @@
 import { requireComponents } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Bus, Subscription } from "../src/bus";
 import { collect, collector, makeRecords, sleep, testKafkaBus, uniqueName, waitFor } from "./kafka-fixture";

@@ -3,7 +3,7 @@ import pino, { type Logger } from "pino";
 export type { Logger };
 
 /** Redacted everywhere: secrets, tokens and full IPs never reach the logs. */
-const REDACT = [
+export const LOG_REDACT_PATHS = [
   "password",
   "*.password",
   "token",
@@ -22,12 +22,12 @@ let root: Logger | undefined;
 
 /** Root logger options; call once at start (LOG_LEVEL is parsed in each app's env.ts). */
 export function configureLogging(options: { level?: string; pretty?: boolean } = {}): void {
-  root = pino({ level: options.level ?? "info", redact: { paths: REDACT, censor: "[redacted]" } });
+  root = pino({ level: options.level ?? "info", redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } });
 }
 
 /** One logger per component: every line carries `component`. */
 export function createLogger(component: string, bindings: Record<string, unknown> = {}): Logger {
-  root ??= pino({ level: "info", redact: { paths: REDACT, censor: "[redacted]" } });
+  root ??= pino({ level: "info", redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } });
   return root.child({ component, ...bindings });
 }
 

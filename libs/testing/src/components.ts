@@ -11,9 +11,11 @@ const PROBES: Record<string, () => true | string> = {
   kcat: () => onPath("kcat") || "Debian package kcat not installed",
   chromium: () => existsSync("/usr/bin/chromium") || "Debian package chromium not installed",
   cc: () => onPath("cc") || "no C compiler (cc) on PATH",
+  java: () => onPath("java") || "Debian package openjdk-17-jre-headless not installed (java)",
+  maven: () => onPath("mvn") || "Debian package maven not installed (mvn)",
 };
 
-export type ComponentName = "postgresql" | "librdkafka" | "kcat" | "chromium" | "cc";
+export type ComponentName = "postgresql" | "librdkafka" | "kcat" | "chromium" | "cc" | "java" | "maven";
 
 function onPath(command: string): boolean {
   try {

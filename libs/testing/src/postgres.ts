@@ -12,10 +12,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { testEnv } from "./env";
+import { freePort } from "./free-port";
 
 const execFileAsync = promisify(execFile);
 
@@ -326,18 +326,6 @@ function serverOwner(): ProcessOwner {
 
 function bin(name: string): string {
   return join(testEnv.postgresBin, name);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

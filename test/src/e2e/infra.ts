@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
-import { startKafkaCluster } from "@loginguard/testing/kafka";
+import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { startPostgres } from "@loginguard/testing/postgres";
 
 const TOPICS = fileURLToPath(new URL("../../../infra/topics.json", import.meta.url));

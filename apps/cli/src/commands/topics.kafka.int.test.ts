@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireComponents, testEnv } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topicsCommand } from "./topics";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireComponents } from "./components";
-import { KafkaApiKey, KafkaErrorCode, type KafkaTestCluster, startKafkaCluster } from "./kafka-cluster";
+import { KafkaApiKey, KafkaErrorCode, type KafkaTestCluster, startKafkaCluster } from "./kafka-mock";
 import { kcatConsume, kcatProduce } from "./kcat";
 
 const missing = requireComponents("librdkafka", "cc", "kcat");
