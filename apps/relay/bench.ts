@@ -1,7 +1,7 @@
 /**
  * Relay throughput: events through one stream route to a loopback node:http endpoint (in another
- * process) that answers at once, and the answers published, on the embedded log (PGlite) and on the Kafka-
- * protocol test cluster. Next to it, the same events through a stage that answers in process
+ * process) that answers at once, and the answers published, on the embedded log (PGlite) and on the
+ * three-node Apache Kafka test cluster. Next to it, the same events through a stage that answers in process
  * (no HTTP), so the table shows what the HTTP hop costs. Run from apps/relay:
  * `npx tsx bench.ts [--quick] [--embedded-only]`.
  */
@@ -15,7 +15,7 @@ import { acceptAny, type Bus, createKafkaBus, startStage } from "@loginguard/bus
 import { type CloudEvent, encodeEvent } from "@loginguard/events";
 import { silentLogger } from "@loginguard/observability";
 import { openPlatform } from "@loginguard/platform";
-import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { startKafkaCluster } from "@loginguard/testing/kafka";
 import { relayStage } from "./src/relay-stage";
 
 const quick = process.argv.includes("--quick");
@@ -174,11 +174,11 @@ async function main(): Promise<void> {
     });
     try {
       rows.push(
-        ...(await run("Kafka test cluster (3 brokers)", bus, (name) => cluster.createTopic(name, 12))),
+        ...(await run("Apache Kafka test cluster (3 nodes)", bus, (name) => cluster.createTopic(name, 12))),
       );
     } finally {
       await bus.close();
-      await cluster.stop();
+      await cluster.stopAll();
     }
   }
   console.log(

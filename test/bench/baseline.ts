@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Bus, OutgoingRecord } from "@loginguard/bus";
-import type { KafkaTestCluster } from "@loginguard/testing/kafka-mock";
+import type { KafkaCluster } from "@loginguard/testing/kafka";
 import { loginRecord } from "../../libs/bus/bench/embedded.bench.ts";
 import { type CommittedCount, embeddedCommitted, waitForCommitted } from "./completion.ts";
 import { type Child, spawnAll, spawnReady } from "./procs.ts";
@@ -66,7 +66,7 @@ export async function embeddedHops(bus: Bus, run: string, partitions: number): P
 
 /** The hops as three processes on the Kafka cluster (one process per stage, as distributed mode runs). */
 export async function kafkaHops(
-  cluster: KafkaTestCluster,
+  cluster: KafkaCluster,
   committedOf: (group: string, topic: string) => CommittedCount,
   run: string,
   partitions: number,

@@ -5,7 +5,7 @@ import { type Bus, createKafkaBus } from "@loginguard/bus";
 import { createAllModules } from "@loginguard/cli";
 import { silentLogger } from "@loginguard/observability";
 import { openPlatform, runModules } from "@loginguard/platform";
-import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { startKafkaCluster } from "@loginguard/testing/kafka";
 import { startPostgres } from "@loginguard/testing/postgres";
 import { type BaselineHops, baselineAtRate, baselinePeak, embeddedHops, kafkaHops } from "./baseline.ts";
 import { embeddedCommitted, kafkaCommitted } from "./completion.ts";
@@ -72,9 +72,9 @@ export async function embeddedMode(load: LoadClient): Promise<ModeResult> {
   }
 }
 
-/** Distributed mode: one process per service on the Kafka-protocol test cluster and PostgreSQL. */
+/** Distributed mode: one process per service on the three-node Apache Kafka test cluster and PostgreSQL. */
 export async function distributedMode(load: LoadClient): Promise<ModeResult> {
-  step("distributed: one process per service on the 3-broker Kafka-protocol test cluster + PostgreSQL");
+  step("distributed: one process per service on the three-node Apache Kafka test cluster + PostgreSQL");
   const [cluster, postgres] = await Promise.all([startKafkaCluster({ brokers: 3 }), startPostgres()]);
   const children: Child[] = [];
   const progress = await kafkaCommitted(cluster.bootstrap);
@@ -128,7 +128,7 @@ export async function distributedMode(load: LoadClient): Promise<ModeResult> {
     await Promise.all(children.map((c) => c.stop()));
     await observerBus.close();
     await progress.close();
-    await cluster.stop();
+    await cluster.stopAll();
     await postgres.stop();
   }
 }

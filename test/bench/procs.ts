@@ -146,7 +146,7 @@ export function descendants(root: number): Array<{ pid: number; comm: string }> 
 /**
  * CPU seconds per command name over all descendants of this process between `start()` and
  * `stop()` (processes started meanwhile count from zero): where the machine's CPU went, the
- * Kafka-protocol cluster and PostgreSQL included.
+ * Kafka nodes and PostgreSQL included.
  */
 export class TreeCpu {
   #start = new Map<number, number>();

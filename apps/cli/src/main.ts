@@ -10,6 +10,8 @@ const USAGE = `loginguard <command>
   staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
   accounts export <id> --reason R [--out FILE]   save a player's data from every service
+  dev up [--brokers 3] [--data DIR]
+                              a local Kafka cluster and PostgreSQL for distributed mode
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -38,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
     case "simulate": {
       const { simulateCommand } = await import("./commands/simulate");
       return simulateCommand(args);
+    }
+    case "dev": {
+      const { devCommand } = await import("./commands/dev");
+      return devCommand(args, { env });
     }
     case undefined:
     case "help":

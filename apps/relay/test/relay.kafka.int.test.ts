@@ -1,18 +1,18 @@
 import { createTestKafkaBus } from "@loginguard/platform/testing";
 import { requireComponents } from "@loginguard/testing";
-import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { startKafkaCluster } from "@loginguard/testing/kafka";
 import { describe, it } from "vitest";
 import { relaySuite } from "./relay-suite";
 
-const missing = requireComponents("librdkafka", "cc");
+const missing = requireComponents("java", "maven");
 
 if (missing.skip) {
   describe.skip(`relay on Kafka (${missing.reason})`, () => {
-    it("needs the Kafka-protocol test cluster", () => {});
+    it("needs Java and Maven for the Apache Kafka test cluster", () => {});
   });
 } else {
-  relaySuite("the Kafka-protocol test cluster (3 brokers)", async () => {
-    const cluster = await startKafkaCluster({ brokers: 3 });
+  relaySuite("a one-node Apache Kafka cluster", async () => {
+    const cluster = await startKafkaCluster();
     const bus = createTestKafkaBus(cluster.bootstrap, "relay-test");
     return {
       bus,
@@ -20,7 +20,7 @@ if (missing.skip) {
       canCreateTopics: false,
       async cleanup() {
         await bus.close();
-        await cluster.stop();
+        await cluster.stopAll();
       },
     };
   });

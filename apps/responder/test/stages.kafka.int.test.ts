@@ -1,18 +1,18 @@
 import { createTestKafkaBus } from "@loginguard/platform/testing";
 import { requireComponents } from "@loginguard/testing";
-import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { startKafkaCluster } from "@loginguard/testing/kafka";
 import { describe, it } from "vitest";
 import { describeResponderStages } from "./stage-suite";
 
-const missing = requireComponents("librdkafka", "cc");
+const missing = requireComponents("java", "maven");
 
 if (missing.skip) {
   describe.skip(`responder stages on Kafka (${missing.reason})`, () => {
-    it("needs the Kafka-protocol test cluster", () => {});
+    it("needs Java and Maven for the Apache Kafka test cluster", () => {});
   });
 } else {
-  describeResponderStages("the Kafka-protocol test cluster (3 brokers)", async () => {
-    const cluster = await startKafkaCluster({ brokers: 3 });
+  describeResponderStages("a one-node Apache Kafka cluster", async () => {
+    const cluster = await startKafkaCluster();
     const bus = createTestKafkaBus(cluster.bootstrap, "responder-test");
     return {
       bus,
@@ -21,7 +21,7 @@ if (missing.skip) {
       },
       async cleanup() {
         await bus.close();
-        await cluster.stop();
+        await cluster.stopAll();
       },
     };
   });

@@ -1,5 +1,5 @@
-// Throughput of the Kafka Bus driver against bare kafkajs, on the 3-broker Kafka-protocol test
-// cluster (librdkafka mock, infra/kafka-mock):
+// Throughput of the Kafka Bus driver against bare kafkajs, on the three-node Apache Kafka test
+// cluster (@loginguard/testing/kafka):
 //   npx tsx libs/bus/bench/kafka.bench.ts [--records 50000] [--runs 3] [--partitions 12]
 //                                         [--publishers 8] [--batch 100] [--quick]
 // Each run, on fresh topics and groups (the consumer joined before the clock starts):
@@ -15,7 +15,7 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { silentLogger } from "@loginguard/observability";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { type KafkaCluster, startKafkaCluster } from "@loginguard/testing/kafka";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import type { OutgoingRecord } from "../src/bus";
 import { createKafkaBus } from "../src/kafka";
@@ -30,7 +30,7 @@ export interface KafkaBenchOptions {
   /** Records per publish call. */
   batch: number;
   /** A running cluster to use; default: a 3-broker test cluster started (and stopped) here. */
-  cluster?: KafkaTestCluster;
+  cluster?: KafkaCluster;
   /** Progress lines (one per run). Default: none. */
   log?: (line: string) => void;
 }
@@ -122,7 +122,7 @@ export interface KafkaRoundResult {
 }
 
 async function runBus(
-  cluster: KafkaTestCluster,
+  cluster: KafkaCluster,
   o: KafkaBenchOptions,
   records = o.records,
 ): Promise<KafkaRoundResult> {
@@ -148,7 +148,7 @@ async function runBus(
 }
 
 async function runKafkajs(
-  cluster: KafkaTestCluster,
+  cluster: KafkaCluster,
   o: KafkaBenchOptions,
   records = o.records,
 ): Promise<KafkaRoundResult> {
@@ -211,7 +211,7 @@ export async function runKafkaBench(o: KafkaBenchOptions): Promise<KafkaBenchRes
     const recordBytes = loginRecord("t", 0).value?.length ?? 0;
     log(
       `Kafka bus benchmark: ${o.records} records of ~${recordBytes} bytes, ` +
-        `${o.partitions} partitions, ${o.publishers} publishers x ${o.batch}-record publishes, 3-broker mock cluster`,
+        `${o.partitions} partitions, ${o.publishers} publishers x ${o.batch}-record publishes, 3-node Apache Kafka cluster`,
     );
     await runBus(cluster, o, 5_000);
     await runKafkajs(cluster, o, 5_000);
@@ -233,7 +233,7 @@ export async function runKafkaBench(o: KafkaBenchOptions): Promise<KafkaBenchRes
     });
     return { bus: medianOf(bus), kafkajs: medianOf(bare), recordBytes };
   } finally {
-    if (!o.cluster) await cluster.stop();
+    if (!o.cluster) await cluster.stopAll();
   }
 }
 

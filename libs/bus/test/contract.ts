@@ -396,7 +396,7 @@ export function busContract(driver: string, makeHarness: () => Promise<BusHarnes
         for (const n of acknowledged) if (!got.has(n)) return false;
         return true;
       }, 60_000);
-    });
+    }, 180_000); // the Kafka harness restarts a node here: 5-30 s on a busy 2-core machine
   });
 }
 

@@ -1,5 +1,5 @@
 import { silentLogger } from "@loginguard/observability";
-import type { KafkaTestCluster } from "@loginguard/testing/kafka-mock";
+import type { KafkaCluster } from "@loginguard/testing/kafka";
 import type {
   Bus,
   BusRecord,
@@ -19,7 +19,7 @@ export function uniqueName(prefix: string): string {
 }
 
 /** The Kafka bus with test-sized timeouts (short sessions and rebalances). */
-export function testKafkaBus(cluster: KafkaTestCluster, overrides: Partial<KafkaBusOptions> = {}): Bus {
+export function testKafkaBus(cluster: KafkaCluster, overrides: Partial<KafkaBusOptions> = {}): Bus {
   return createKafkaBus({
     brokers: cluster.bootstrap,
     clientId: "bus-test",

@@ -1,12 +1,12 @@
 import { decodeEvent, EVENT_TYPES, encodeEvent, type LoginAttempted, makeEvent } from "@loginguard/events";
 import { requireComponents } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { type KafkaCluster, startKafkaCluster } from "@loginguard/testing/kafka";
 import { kcatConsume, kcatProduce } from "@loginguard/testing/kcat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../src/bus";
 import { collect, collector, testKafkaBus, uniqueName, waitFor } from "./kafka-fixture";
 
-const missing = requireComponents("librdkafka", "cc", "kcat");
+const missing = requireComponents("java", "maven", "kcat");
 
 function login(eventId: string, accountId: string): LoginAttempted {
   return {
@@ -22,16 +22,16 @@ function login(eventId: string, accountId: string): LoginAttempted {
 }
 
 describe.skipIf(missing.skip)("Kafka bus interop with kcat (CloudEvents Kafka binding)", () => {
-  let cluster: KafkaTestCluster;
+  let cluster: KafkaCluster;
   let bus: Bus;
 
   beforeAll(async () => {
-    cluster = await startKafkaCluster({ brokers: 3 });
+    cluster = await startKafkaCluster();
     bus = testKafkaBus(cluster);
   });
   afterAll(async () => {
     await bus?.close();
-    await cluster?.stop();
+    await cluster?.stopAll();
   });
 
   it("consumes and decodes a record that kcat wrote with ce_ headers and a JSON value", async () => {

@@ -1,18 +1,18 @@
 import { requireComponents } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { type KafkaCluster, startKafkaCluster } from "@loginguard/testing/kafka";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Bus, Subscription } from "../src/bus";
 import { collect, collector, makeRecords, sleep, testKafkaBus, uniqueName, waitFor } from "./kafka-fixture";
 
-const missing = requireComponents("librdkafka", "cc");
+const missing = requireComponents("java", "maven");
 
-describe.skipIf(missing.skip)("Kafka bus on the Kafka-protocol test cluster", () => {
-  let cluster: KafkaTestCluster;
+describe.skipIf(missing.skip)("Kafka bus on a one-node Apache Kafka cluster", () => {
+  let cluster: KafkaCluster;
   let bus: Bus;
   const subscriptions: Subscription[] = [];
 
   beforeAll(async () => {
-    cluster = await startKafkaCluster({ brokers: 3 });
+    cluster = await startKafkaCluster();
     bus = testKafkaBus(cluster);
   });
   afterEach(async () => {
@@ -20,7 +20,7 @@ describe.skipIf(missing.skip)("Kafka bus on the Kafka-protocol test cluster", ()
   });
   afterAll(async () => {
     await bus?.close();
-    await cluster?.stop();
+    await cluster?.stopAll();
   });
 
   async function topic(partitions: number): Promise<string> {
@@ -90,10 +90,17 @@ describe.skipIf(missing.skip)("Kafka bus on the Kafka-protocol test cluster", ()
       partitionOf.set(k, (partitionOf.get(k) ?? new Set()).add(r.partition));
     }
     expect(byKey.size).toBe(keys);
+    // At-least-once: a produce retried after a lost answer (non-idempotent producer, one request
+    // in flight) writes that batch again right behind itself, so a key may repeat a round in place;
+    // it may never skip one or go back to an earlier one.
+    let duplicates = 0;
     for (const [k, rounds] of byKey) {
-      expect(rounds, k).toEqual(Array.from({ length: perKey }, (_, i) => i));
+      const collapsed = rounds.filter((r, i) => i === 0 || r !== rounds[i - 1]);
+      duplicates += rounds.length - collapsed.length;
+      expect(collapsed, k).toEqual(Array.from({ length: perKey }, (_, i) => i));
       expect(partitionOf.get(k)?.size, k).toBe(1);
     }
+    if (duplicates > 0) console.log(`[kafka] ${duplicates} records repeated in place by producer retries`);
     expect(new Set(seen.records.map((r) => r.partition)).size).toBe(12);
     for (const batch of seen.batches) expect(batch.records.length).toBeLessThanOrEqual(50);
   });
@@ -234,7 +241,7 @@ describe.skipIf(missing.skip)("Kafka bus on the Kafka-protocol test cluster", ()
     expect([...seen.seqs()].map(Number).every((i) => i >= 20)).toBe(true);
   });
 
-  it("lists topics and reports topics it cannot create", async () => {
+  it("lists topics, creates what is missing and reports what the cluster refuses", async () => {
     const t = await topic(3);
     const listed = await bus.listTopics();
     expect(listed).toContainEqual({ name: t, partitions: 3 });
@@ -243,15 +250,32 @@ describe.skipIf(missing.skip)("Kafka bus on the Kafka-protocol test cluster", ()
     expect(await bus.ensureTopics([{ name: t, partitions: 3 }])).toEqual([
       { name: t, action: "unchanged", partitions: 3 },
     ]);
+    // The driver's default replication factor (3) on a one-node cluster: refused, and named.
     const absent = uniqueName("absent");
     const err = await bus.ensureTopics([{ name: absent, partitions: 12 }]).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "topics_missing", retryable: false });
-    expect(String((err as Error).message)).toContain(absent);
-    expect(String((err as Error).message)).toContain("createTopic");
-    // The check itself must not have auto-created the topic (the mock creates on named Metadata).
+    expect(String((err as Error).message)).toContain(`missing topics: ${absent} (12 partitions)`);
+    expect(String((err as Error).message)).toMatch(/replication factor/i);
+    // The check itself must not have created the topic (auto.create.topics.enable is off here;
+    // the driver asks for all topics so it never triggers auto-creation where it is on).
     expect((await bus.listTopics()).some((x) => x.name === absent)).toBe(false);
-    const short = await bus.ensureTopics([{ name: t, partitions: 6 }]).catch((e: unknown) => e);
-    expect(String((short as Error).message)).toContain(`${t} (has 3, wants 6 partitions)`);
+    // What the cluster can do, it does: CreateTopics and CreatePartitions.
+    const fresh = uniqueName("fresh");
+    expect(
+      await bus.ensureTopics([
+        { name: fresh, partitions: 4, replicationFactor: 1 },
+        { name: t, partitions: 6, replicationFactor: 1 },
+      ]),
+    ).toEqual([
+      { name: fresh, action: "created", partitions: 4 },
+      { name: t, action: "partitions_added", partitions: 6 },
+    ]);
+    expect(await bus.listTopics()).toEqual(
+      expect.arrayContaining([
+        { name: fresh, partitions: 4 },
+        { name: t, partitions: 6 },
+      ]),
+    );
   });
 
   it("refuses an oversized record before sending", async () => {

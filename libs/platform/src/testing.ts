@@ -69,7 +69,7 @@ export async function openEmbeddedLog(topics: string[], label = "test"): Promise
 }
 
 /**
- * A Kafka Bus with the timing tests want on the Kafka-protocol test cluster: groups that
+ * A Kafka Bus with the timing tests want on the Apache Kafka test cluster: groups that
  * rebalance in seconds, short fetch waits, patient retries while a broker is down.
  */
 export function createTestKafkaBus(brokers: string[], clientId: string): Bus {

@@ -6,16 +6,13 @@ import { testEnv } from "./env";
 const PROBES: Record<string, () => true | string> = {
   postgresql: () =>
     existsSync("/usr/lib/postgresql/15/bin/initdb") || "Debian package postgresql (15) not installed",
-  librdkafka: () =>
-    existsSync("/usr/include/librdkafka/rdkafka_mock.h") || "Debian package librdkafka-dev not installed",
   kcat: () => onPath("kcat") || "Debian package kcat not installed",
   chromium: () => existsSync("/usr/bin/chromium") || "Debian package chromium not installed",
-  cc: () => onPath("cc") || "no C compiler (cc) on PATH",
   java: () => onPath("java") || "Debian package openjdk-17-jre-headless not installed (java)",
   maven: () => onPath("mvn") || "Debian package maven not installed (mvn)",
 };
 
-export type ComponentName = "postgresql" | "librdkafka" | "kcat" | "chromium" | "cc" | "java" | "maven";
+export type ComponentName = "postgresql" | "kcat" | "chromium" | "java" | "maven";
 
 function onPath(command: string): boolean {
   try {
@@ -26,15 +23,20 @@ function onPath(command: string): boolean {
   }
 }
 
+/** What is missing of the named components, one sentence each naming what to install. */
+export function missingComponents(...names: ComponentName[]): string[] {
+  return names
+    .map((name) => PROBES[name]?.() ?? `unknown component ${name}`)
+    .filter((r): r is string => r !== true);
+}
+
 /**
  * Checks that the named components are installed. Missing under `CI=true`: throws, so the test
  * file fails. Missing elsewhere: `{ skip: true, reason }` naming what to install, for
  * `describe.skipIf(missing.skip)`.
  */
 export function requireComponents(...names: ComponentName[]): { skip: boolean; reason: string } {
-  const problems = names
-    .map((name) => PROBES[name]?.() ?? `unknown component ${name}`)
-    .filter((r): r is string => r !== true);
+  const problems = missingComponents(...names);
   if (problems.length === 0) return { skip: false, reason: "" };
   const reason = `missing component: ${problems.join("; ")} (bash .ci/run installs it)`;
   if (testEnv.ci) throw new Error(`${reason}; CI=true requires every component`);

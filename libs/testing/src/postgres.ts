@@ -36,6 +36,11 @@ export interface StartPostgresOptions {
   settings?: Record<string, string | number>;
   /** Milliseconds to wait for "ready to accept connections"; default 30 000. */
   timeoutMs?: number;
+  /**
+   * Keep the server's files here (created, or reused when it holds a cluster already) instead of a
+   * temporary directory; `stop()` leaves it in place. For `loginguard dev up --data`.
+   */
+  dir?: string;
 }
 
 const DIR_PREFIX = "loginguard-pg-";
@@ -59,6 +64,8 @@ const running = new Map<string, RunningServer>();
 
 interface RunningServer {
   dir: string;
+  /** Leave `dir` in place when stopped. */
+  keep: boolean;
   dataDir: string;
   child: ChildProcess;
   owner: ProcessOwner;
@@ -79,30 +86,33 @@ interface ProcessOwner {
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   cleanUpAbandoned();
   const owner = serverOwner();
-  const dir = mkdtempSync(join(testEnv.tmpRoot, DIR_PREFIX));
-  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
+  const keep = options.dir !== undefined;
+  const dir = options.dir ?? mkdtempSync(join(testEnv.tmpRoot, DIR_PREFIX));
+  if (keep) mkdirSync(dir, { recursive: true });
+  else writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   const dataDir = join(dir, "data");
   const socketDir = join(dir, "socket");
-  mkdirSync(socketDir);
+  mkdirSync(socketDir, { recursive: true });
   if (owner.uid !== undefined) {
     chownSync(dir, owner.uid, owner.gid ?? owner.uid);
     chownSync(socketDir, owner.uid, owner.gid ?? owner.uid);
   }
   try {
-    await execFileAsync(
-      bin("initdb"),
-      ["-D", dataDir, "-A", "trust", "-U", "app", "--no-sync", "-E", "UTF8", "--no-locale"],
-      { ...owner, cwd: dir },
-    );
+    if (!existsSync(join(dataDir, "PG_VERSION")))
+      await execFileAsync(
+        bin("initdb"),
+        ["-D", dataDir, "-A", "trust", "-U", "app", "--no-sync", "-E", "UTF8", "--no-locale"],
+        { ...owner, cwd: dir },
+      );
     // A port picked by binding 0 can be taken by someone else before postgres binds it: retry.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const started = await startServer({ dir, dataDir, socketDir, port, owner, options });
+      const started = await startServer({ dir, dataDir, socketDir, port, owner, options, keep });
       if (started.ok) return handle(port, started.server);
       if (!started.portTaken || attempt >= 5) throw new Error(`PostgreSQL did not start: ${started.log}`);
     }
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -185,8 +195,9 @@ async function startServer(args: {
   port: number;
   owner: ProcessOwner;
   options: StartPostgresOptions;
+  keep: boolean;
 }): Promise<StartResult> {
-  const { dir, dataDir, socketDir, port, owner, options } = args;
+  const { dir, dataDir, socketDir, port, owner, options, keep } = args;
   const logFile = join(dir, `postgres-${port}.log`);
   const logFd = openSync(logFile, "w");
   if (owner.uid !== undefined) chownSync(logFile, owner.uid, owner.gid ?? owner.uid);
@@ -201,7 +212,7 @@ async function startServer(args: {
   child.once("exit", () => {
     exited = true;
   });
-  const server: RunningServer = { dir, dataDir, child, owner };
+  const server: RunningServer = { dir, dataDir, child, owner, keep };
   running.set(dir, server);
   ensureExitHook();
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -248,7 +259,7 @@ async function stopServer(server: RunningServer): Promise<void> {
     await exited;
   }
   running.delete(server.dir);
-  rmSync(server.dir, { recursive: true, force: true });
+  if (!server.keep) rmSync(server.dir, { recursive: true, force: true });
 }
 
 let exitHookInstalled = false;
@@ -257,12 +268,13 @@ function ensureExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
-    for (const server of running.values()) stopSync(server.dataDir, server.dir, server.owner);
+    for (const server of running.values())
+      stopSync(server.dataDir, server.keep ? undefined : server.dir, server.owner);
   });
 }
 
-/** Immediate shutdown that waits for the postmaster to go (pg_ctl -w), then removes the directory. */
-function stopSync(dataDir: string, dir: string, owner: ProcessOwner): void {
+/** Immediate shutdown that waits for the postmaster to go (pg_ctl -w), then removes `dir` if given. */
+function stopSync(dataDir: string, dir: string | undefined, owner: ProcessOwner): void {
   try {
     if (existsSync(join(dataDir, "postmaster.pid"))) {
       execFileSync(bin("pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate", "-w", "-t", "10"], {
@@ -273,7 +285,7 @@ function stopSync(dataDir: string, dir: string, owner: ProcessOwner): void {
   } catch {
     // already gone
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Removes fixture directories (and stops their servers) whose owning test process is dead. */

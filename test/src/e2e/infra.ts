@@ -1,12 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
-import { startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { startKafkaCluster } from "@loginguard/testing/kafka";
 import { startPostgres } from "@loginguard/testing/postgres";
 
 const TOPICS = fileURLToPath(new URL("../../../infra/topics.json", import.meta.url));
 
 /**
- * Distributed mode's infrastructure for a test: the 3-broker Kafka-protocol cluster with every
+ * Distributed mode's infrastructure for a test: the three-node Apache Kafka cluster with every
  * topic of infra/topics.json (as `topics apply` would make them) and a fresh PostgreSQL database.
  */
 export async function startDistributedInfra() {
@@ -19,7 +19,7 @@ export async function startDistributedInfra() {
     postgres,
     env: { KAFKA_BROKERS: kafka.bootstrap.join(","), DATABASE_URL: databaseUrl },
     async stop() {
-      await kafka.stop();
+      await kafka.stopAll();
       await postgres.stop();
     },
   };

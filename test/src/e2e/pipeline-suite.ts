@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { at, eventually, type Receivers, type RunningProduct } from "./product";
+import { at, eventually, type ProductApi, type Receivers } from "./product";
 
 const KR = "175.223.10.4";
 const KR_MAPPED = "::ffff:175.223.10.4";
@@ -15,7 +15,8 @@ const PRIVATE = "192.168.1.1";
 type Row = Record<string, any>;
 
 export interface PipelineHarness {
-  product: RunningProduct;
+  /** The product's HTTP API (one process, or a proxy in front of one process per service). */
+  product: { api: ProductApi };
   receivers: Receivers;
   cleanup(): Promise<void>;
 }

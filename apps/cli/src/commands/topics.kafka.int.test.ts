@@ -1,22 +1,27 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireComponents, testEnv } from "@loginguard/testing";
-import { type KafkaTestCluster, startKafkaCluster } from "@loginguard/testing/kafka-mock";
+import { type KafkaCluster, startKafkaCluster } from "@loginguard/testing/kafka";
+import { type Admin, Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOPICS_FILE } from "./start";
 import { topicsCommand } from "./topics";
 
-const missing = requireComponents("librdkafka", "cc");
+const missing = requireComponents("java", "maven");
+
+/** DescribeConfigs resource type of a topic. */
+const TOPIC = 2;
 
 /**
- * `loginguard topics apply` on the Kafka-protocol test cluster. The librdkafka mock has no
- * CreateTopics/CreatePartitions, so what is tested here is the plan, idempotency on topics that
- * exist, and the clear error when a topic cannot be created.
+ * `loginguard topics apply` on a real three-node Apache Kafka cluster: the repository's own
+ * infra/topics.json on a fresh cluster, a second run, a changed retention, partition and
+ * replication differences, too few brokers.
  */
-describe.skipIf(missing.skip)("loginguard topics apply on Kafka", () => {
-  let cluster: KafkaTestCluster;
+describe.skipIf(missing.skip)("loginguard topics apply on a real Kafka cluster", () => {
+  let cluster: KafkaCluster;
+  let admin: Admin;
   let dir: string;
-  let file: string;
-  const run = async (...args: string[]) => {
+  const run = async (file: string, ...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await topicsCommand(["apply", "--file", file, ...args], {
@@ -26,66 +31,200 @@ describe.skipIf(missing.skip)("loginguard topics apply on Kafka", () => {
     });
     return { code, out, err };
   };
-  const writeTopics = (topics: Array<{ name: string; partitions?: number }>) =>
-    writeFileSync(
-      file,
-      JSON.stringify({ defaults: { partitions: 3, replicationFactor: 3, retentionMs: 86_400_000 }, topics }),
-    );
+  const copyOfTopicsFile = (name: string, change: (file: { defaults: object; topics: object[] }) => void) => {
+    const file = JSON.parse(readFileSync(TOPICS_FILE, "utf8"));
+    delete file.$schema;
+    change(file);
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(file));
+    return path;
+  };
+  const configOf = async (topic: string, names: string[]) => {
+    const { resources } = await admin.describeConfigs({
+      resources: [{ type: TOPIC, name: topic, configNames: names }],
+      includeSynonyms: false,
+    });
+    return Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+  };
+  const metadataOf = async (topic: string) => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics[0]!.partitions;
+    return { partitions: partitions.length, replication: new Set(partitions.map((p) => p.replicas.length)) };
+  };
 
   beforeAll(async () => {
     cluster = await startKafkaCluster({ brokers: 3 });
+    admin = new Kafka({ brokers: cluster.bootstrap, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
     dir = mkdtempSync(join(testEnv.tmpRoot, "loginguard-topics-kafka-"));
-    file = join(dir, "topics.json");
-  });
+  }, 180_000);
   afterAll(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await admin?.disconnect();
+    await cluster?.stopAll();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("plans without changing anything, and is idempotent once the topics exist", async () => {
-    writeTopics([{ name: "orders.placed" }, { name: "orders.paid", partitions: 6 }]);
-    await cluster.createTopic("orders.placed", 3);
-    await cluster.createTopic("orders.placed.dlq", 3);
-    await cluster.createTopic("orders.paid", 2);
-
-    const plan = await run("--dry-run");
+  it("creates what infra/topics.json says on a fresh cluster; a second run changes nothing", async () => {
+    const plan = await run(TOPICS_FILE, "--dry-run");
     expect(plan.code).toBe(0);
-    expect(plan.out[0]).toMatch(/^topics apply --dry-run: .*topics\.json -> Kafka \(127\.0\.0\.1:\d+/);
-    expect(plan.out).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/would add partitions\s+orders\.paid \(2 -> 6 partitions\)/),
-        expect.stringMatching(/would create\s+orders\.paid\.dlq \(6 partitions\)/),
-        "dry run: would change 2 of 4 topics (1 to create, 1 to grow, 2 unchanged)",
-      ]),
+    expect(plan.out[0]).toMatch(
+      /^topics apply --dry-run: .*infra\/topics\.json -> Kafka \(.*\), 3 broker\(s\)$/,
     );
-    // The dry run created nothing (a Metadata request naming a topic would, on this cluster).
-    expect((await run("--dry-run")).out.at(-1)).toBe(plan.out.at(-1));
+    expect(plan.out.at(-1)).toBe(
+      "dry run: would change 16 of 16 topics (16 to create, 0 to reconfigure, 0 to grow, 0 unchanged)",
+    );
+    expect((await admin.listTopics()).filter((t) => !t.startsWith("__"))).toEqual([]);
 
-    await cluster.createTopic("orders.paid.dlq", 3);
-    writeTopics([{ name: "orders.placed" }, { name: "orders.paid", partitions: 2 }]);
-    for (let i = 0; i < 2; i++) {
-      const applied = await run();
-      expect(applied.code).toBe(0);
-      expect(applied.out.at(-1)).toBe("nothing changed: all 4 topics exist as declared");
+    const applied = await run(TOPICS_FILE);
+    expect(applied.code, applied.err.join("\n")).toBe(0);
+    expect(applied.out).toContainEqual(
+      expect.stringMatching(
+        /^ {2}created\s+account\.changed: 12 partitions, replication 3, min\.insync\.replicas=2 cleanup\.policy=compact retention\.ms=-1$/,
+      ),
+    );
+    expect(applied.out.at(-1)).toBe(
+      "changed 16 of 16 topics (16 created, 0 reconfigured, 0 grown, 0 unchanged)",
+    );
+
+    // Checked with the admin client, not with what the command says it did.
+    for (const topic of ["login.attempted", "login.attempted.dlq", "account.changed", "ip.flagged"]) {
+      expect(await metadataOf(topic), topic).toEqual({ partitions: 12, replication: new Set([3]) });
     }
-  });
+    expect(
+      await configOf("account.changed", ["min.insync.replicas", "cleanup.policy", "retention.ms"]),
+    ).toEqual({
+      "min.insync.replicas": "2",
+      "cleanup.policy": "compact",
+      "retention.ms": "-1",
+    });
+    expect(
+      await configOf("login.attempted", ["min.insync.replicas", "cleanup.policy", "retention.ms"]),
+    ).toEqual({
+      "min.insync.replicas": "2",
+      "cleanup.policy": "delete",
+      "retention.ms": "604800000",
+    });
+    expect((await configOf("ip.flagged", ["retention.ms"]))["retention.ms"]).toBe("86400000");
 
-  it("fails with a message naming what the cluster could not create", async () => {
-    writeTopics([{ name: "orders.placed" }, { name: "refunds.issued" }]);
-    const applied = await run();
-    expect(applied.code).toBe(1);
-    expect(applied.err.join("\n")).toMatch(
-      /topics apply failed: Kafka topics could not be ensured; missing topics: refunds\.issued \(3 partitions\), refunds\.issued\.dlq/,
+    const again = await run(TOPICS_FILE);
+    expect(again.code).toBe(0);
+    expect(again.out.slice(1)).toEqual(["nothing changed: all 16 topics match the file"]);
+  }, 120_000);
+
+  it("applies a changed retention to the existing topic, printing it, and keeps its other configs", async () => {
+    // Set on the topic by hand, not in the file: AlterConfigs (non-incremental) would reset it.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: TOPIC,
+          name: "login.located",
+          configEntries: [
+            { name: "min.insync.replicas", value: "2" },
+            { name: "retention.ms", value: "604800000" },
+            { name: "segment.bytes", value: "10485760" },
+          ],
+        },
+      ],
+    });
+    // Brokers apply it from the KRaft metadata log a moment later, each at its own pace, and the
+    // command's DescribeConfigs may go to any of them: wait until one shows it, then a little more
+    // (under load the others lagged by a second or more; one run kept a stale set without this).
+    for (let i = 0; i < 100; i++) {
+      if ((await configOf("login.located", ["segment.bytes"]))["segment.bytes"] === "10485760") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 3_000));
+    const file = copyOfTopicsFile("retention.json", (f) => {
+      f.topics = f.topics.map((t) =>
+        (t as { name: string }).name === "login.located" ? { ...t, retentionMs: 172_800_000 } : t,
+      );
+    });
+    const dry = await run(file, "--dry-run");
+    expect(dry.out).toContainEqual(
+      expect.stringMatching(
+        /^ {2}would change config\s+login\.located: retention\.ms 604800000 -> 172800000$/,
+      ),
     );
-    expect(applied.err.join("\n")).toContain("createTopic");
-  });
+    expect((await configOf("login.located", ["retention.ms"]))["retention.ms"]).toBe("604800000");
+
+    const applied = await run(file);
+    expect(applied.code).toBe(0);
+    expect(applied.out.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}changed config\s+login\.located: retention\.ms 604800000 -> 172800000$/),
+      expect.stringMatching(
+        /^ {2}kept\s+login\.located: segment\.bytes=10485760 \(set on the topic, not in the file\)$/,
+      ),
+      "changed 1 of 16 topics (0 created, 1 reconfigured, 0 grown, 15 unchanged)",
+    ]);
+    expect(await configOf("login.located", ["retention.ms", "min.insync.replicas", "segment.bytes"])).toEqual(
+      {
+        "retention.ms": "172800000",
+        "min.insync.replicas": "2",
+        "segment.bytes": "10485760",
+      },
+    );
+    expect((await run(file)).out.at(-1)).toBe("nothing changed: all 16 topics match the file");
+  }, 120_000);
+
+  it("reports partition counts that differ, adds partitions only with --allow-partition-increase, never removes", async () => {
+    const file = copyOfTopicsFile("partitions.json", (f) => {
+      f.topics = f.topics.map((t) => {
+        const name = (t as { name: string }).name;
+        if (name === "login.recorded") return { ...t, partitions: 16, deadLetter: false };
+        if (name === "security.decided") return { ...t, partitions: 6, deadLetter: false };
+        return t;
+      });
+    });
+    const plain = await run(file);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContainEqual(
+      expect.stringMatching(/partitions differ\s+login\.recorded: has 12, the file says 16; not changed/),
+    );
+    expect(plain.out).toContainEqual(
+      expect.stringMatching(/partitions differ\s+security\.decided: has 12, the file says 6; left as is/),
+    );
+    expect(plain.out.at(-1)).toMatch(/2 difference\(s\) reported, not changed$/);
+    expect((await metadataOf("login.recorded")).partitions).toBe(12);
+
+    const grown = await run(file, "--allow-partition-increase");
+    expect(grown.code).toBe(0);
+    expect(grown.out).toContainEqual(expect.stringMatching(/added partitions\s+login\.recorded: 12 -> 16$/));
+    expect((await metadataOf("login.recorded")).partitions).toBe(16);
+    expect((await metadataOf("security.decided")).partitions).toBe(12);
+  }, 120_000);
+
+  it("stops when the cluster has fewer brokers than a replication factor, unless --replication N", async () => {
+    const file = copyOfTopicsFile("wide.json", (f) => {
+      f.topics = [{ name: "orders.wide", replicationFactor: 5, deadLetter: false }];
+    });
+    const stopped = await run(file);
+    expect(stopped.code).toBe(1);
+    expect(stopped.err.join("\n")).toMatch(
+      /^stopped: the cluster has 3 broker\(s\), fewer than the replication factor 5 of 1 topic\(s\) to create \(orders\.wide\); .*--replication 3/,
+    );
+    expect(await admin.listTopics()).not.toContain("orders.wide");
+
+    const two = await run(file, "--replication", "2");
+    expect(two.code).toBe(0);
+    expect(two.out).toContainEqual(
+      expect.stringMatching(/created\s+orders\.wide: 12 partitions, replication 2,/),
+    );
+    expect(await metadataOf("orders.wide")).toEqual({ partitions: 12, replication: new Set([2]) });
+    // The file's replication factor differs now: reported, never changed.
+    const report = await run(file, "--replication", "5");
+    expect(report.out).toContainEqual(
+      expect.stringMatching(/replication differs\s+orders\.wide: has 2, the file says 5; not changed/),
+    );
+  }, 120_000);
 
   it("refuses bad usage and a broken topics file", async () => {
-    const bad = await topicsCommand(["remove"], { env: {}, out: () => {}, err: () => {} });
-    expect(bad).toBe(2);
-    writeFileSync(file, JSON.stringify({ defaults: { partitions: 0 }, topics: [] }));
-    const broken = await run();
-    expect(broken.code).toBe(1);
-    expect(broken.err[0]).toContain(`${file}: defaults.partitions`);
+    expect(await topicsCommand(["remove"], { env: {}, out: () => {}, err: () => {} })).toBe(2);
+    expect((await run(TOPICS_FILE, "--replication", "zero")).code).toBe(2);
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, JSON.stringify({ defaults: { partitions: 0 }, topics: [] }));
+    const result = await run(broken);
+    expect(result.code).toBe(1);
+    expect(result.err[0]).toContain(`${broken}: defaults.partitions`);
   });
 });

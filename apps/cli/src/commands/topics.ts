@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadTopicsFile, type TopicsFile } from "@loginguard/bus";
+import { applyKafkaTopics, loadTopicsFile, type TopicsFile, topicSpecsOf } from "@loginguard/bus";
 import { describeError } from "@loginguard/errors";
 import { configureLogging, silentLogger } from "@loginguard/observability";
 import { loadPlatformEnv, openPlatform, type Platform, type PlatformEnv } from "@loginguard/platform";
@@ -13,6 +13,7 @@ import {
   type TopicsApplyResult,
 } from "@loginguard/relay";
 import { z } from "zod";
+import { describeKafkaTopicsApply } from "./topics-kafka";
 
 /** Where a command writes, and the environment it reads (tests pass their own). */
 export interface CommandIo {
@@ -23,18 +24,28 @@ export interface CommandIo {
 }
 
 const USAGE = `usage: loginguard topics apply [--dry-run] [--file <topics.json>] [--url <running instance>]
+                               [--replication N] [--allow-partition-increase]
 
-Creates the topics of infra/topics.json (and their .dlq topics) that are missing and adds
-partitions; never removes anything. Prints what it changed; --dry-run prints the plan only.
+Creates the topics of infra/topics.json (and their .dlq topics) that are missing; never removes
+anything. Prints what it changed; --dry-run prints the plan only.
 
-  on Kafka (KAFKA_BROKERS set)   through the Kafka admin API
-  embedded (default)             opens DATA_DIR itself when no process holds it; when a running
-                                 loginguard holds it, calls that instance's admin API
-                                 (POST /v1/admin/topics/apply) with the first key of ADMIN_API_KEYS,
-                                 else the admin key \`npm start\` generated in DATA_DIR/secrets.json
+  on Kafka (KAFKA_BROKERS set)   through the Kafka admin API: creates missing topics with the
+                                 file's partitions, replication factor and configs; brings the
+                                 configs of existing topics to the file (printing each change);
+                                 reports partition counts and replication factors that differ.
+                                 Stops when the cluster has fewer brokers than a replication factor.
+  embedded (default)             creates missing topics and adds partitions; opens DATA_DIR itself
+                                 when no process holds it; when a running loginguard holds it,
+                                 calls that instance's admin API (POST /v1/admin/topics/apply) with
+                                 the first key of ADMIN_API_KEYS, else the admin key \`npm start\`
+                                 generated in DATA_DIR/secrets.json
 
-  --file   the topics file (default: TOPICS_FILE, else the repository's infra/topics.json)
-  --url    the running instance (default: http://127.0.0.1:$PORT)`;
+  --file                       the topics file (default: TOPICS_FILE, else infra/topics.json)
+  --url                        the running instance (default: http://127.0.0.1:$PORT)
+  --replication N              Kafka: replication factor N for every topic instead of the file's
+                               (min.insync.replicas lowered to N where the file asks for more)
+  --allow-partition-increase   Kafka: add partitions to topics with fewer than the file says
+                               (never removes any; keys then map to other partitions)`;
 
 const resultSchema = z.object({
   dryRun: z.boolean(),
@@ -53,6 +64,8 @@ interface ApplyRequest {
   file: TopicsFile;
   path: string;
   dryRun: boolean;
+  replication: number | undefined;
+  allowPartitionIncrease: boolean;
   url: string;
   platformEnv: PlatformEnv;
   relayConfig: RelayConfig;
@@ -99,6 +112,8 @@ export async function topicsCommand(args: string[], io: CommandIo = {}): Promise
     file,
     path,
     dryRun: parsed.dryRun,
+    replication: parsed.replication,
+    allowPartitionIncrease: parsed.allowPartitionIncrease,
     url: (parsed.url ?? `http://127.0.0.1:${platformEnv.PORT}`).replace(/\/+$/, ""),
     platformEnv,
     relayConfig,
@@ -106,8 +121,11 @@ export async function topicsCommand(args: string[], io: CommandIo = {}): Promise
     err,
   };
   try {
-    if (platformEnv.KAFKA_BROKERS)
-      return await applyDirectly(request, `Kafka (${platformEnv.KAFKA_BROKERS.join(",")})`);
+    if (platformEnv.KAFKA_BROKERS) return await applyOnKafka(request, platformEnv.KAFKA_BROKERS);
+    if (request.replication !== undefined || request.allowPartitionIncrease) {
+      err("--replication and --allow-partition-increase apply to Kafka only (KAFKA_BROKERS is not set)");
+      return 2;
+    }
     return await applyEmbedded(request);
   } catch (e) {
     err(`topics apply failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -115,24 +133,44 @@ export async function topicsCommand(args: string[], io: CommandIo = {}): Promise
   }
 }
 
-function parseTopicsArgs(args: string[]): { dryRun: boolean; file?: string; url?: string; help: boolean } {
+interface TopicsArgs {
+  dryRun: boolean;
+  file?: string;
+  url?: string;
+  replication: number | undefined;
+  allowPartitionIncrease: boolean;
+  help: boolean;
+}
+
+function parseTopicsArgs(args: string[]): TopicsArgs {
   const { values, positionals } = parseArgs({
     args,
     options: {
       "dry-run": { type: "boolean", default: false },
       file: { type: "string", short: "f" },
       url: { type: "string" },
+      replication: { type: "string" },
+      "allow-partition-increase": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help) return { dryRun: false, help: true };
+  if (values.help)
+    return { dryRun: false, help: true, replication: undefined, allowPartitionIncrease: false };
   const [sub, ...rest] = positionals;
   if (sub !== "apply") throw new Error(sub ? `unknown topics command "${sub}"` : "missing topics command");
   if (rest.length > 0) throw new Error(`unexpected argument "${rest[0]}"`);
+  let replication: number | undefined;
+  if (values.replication !== undefined) {
+    replication = Number(values.replication);
+    if (!Number.isInteger(replication) || replication < 1)
+      throw new Error(`--replication must be a whole number of at least 1, got "${values.replication}"`);
+  }
   return {
     dryRun: values["dry-run"] ?? false,
+    replication,
+    allowPartitionIncrease: values["allow-partition-increase"] ?? false,
     help: false,
     ...(values.file === undefined ? {} : { file: values.file }),
     ...(values.url === undefined ? {} : { url: values.url }),
@@ -173,8 +211,24 @@ function open(request: ApplyRequest): Promise<Platform> {
   });
 }
 
-async function applyDirectly(request: ApplyRequest, where: string): Promise<number> {
-  return applyWith(request, await open(request), where);
+/**
+ * Kafka: the admin API directly (libs/bus `applyKafkaTopics`). Exit code 1 when the plan is
+ * stopped (fewer brokers than a replication factor), 0 otherwise; differences it may not change
+ * (partitions without the flag, replication factors) are printed, not failed.
+ */
+async function applyOnKafka(request: ApplyRequest, brokers: string[]): Promise<number> {
+  const result = await applyKafkaTopics({ brokers, logger: silentLogger() }, topicSpecsOf(request.file), {
+    dryRun: request.dryRun,
+    allowPartitionIncrease: request.allowPartitionIncrease,
+    ...(request.replication === undefined ? {} : { replication: request.replication }),
+  });
+  request.out(
+    `topics apply${result.dryRun ? " --dry-run" : ""}: ${request.path} -> Kafka (${brokers.join(",")}), ` +
+      `${result.plan.brokers} broker(s)`,
+  );
+  const lines = describeKafkaTopicsApply(result);
+  for (const line of lines) (line.startsWith("stopped:") ? request.err : request.out)(line);
+  return result.plan.blocked.length > 0 ? 1 : 0;
 }
 
 async function applyWith(request: ApplyRequest, platform: Platform, where: string): Promise<number> {

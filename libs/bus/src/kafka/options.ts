@@ -61,6 +61,16 @@ export interface KafkaBusOptions {
   allowAutoTopicCreation?: boolean;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * How often consumer lag is sampled (one ListOffsets per topic and one OffsetFetch per group
+   * per round). Default 10 s; 0 turns sampling off.
+   */
+  lagSampleIntervalMs?: number;
+  /**
+   * kafkajs's idempotent producer (`idempotent: true`). Default false: chosen by test, see the
+   * leader-kill test in libs/bus/test/kafka-failover.int.test.ts and docs/ARCHITECTURE.md section 14.
+   */
+  idempotent?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -103,6 +113,8 @@ export function resolveOptions(options: KafkaBusOptions, logger: Logger): Resolv
     allowAutoTopicCreation: options.allowAutoTopicCreation ?? false,
     connectionTimeoutMs: options.connectionTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    lagSampleIntervalMs: options.lagSampleIntervalMs ?? 10_000,
+    idempotent: options.idempotent ?? false,
   };
   for (const key of [
     "lingerMs",

@@ -3,6 +3,17 @@ import type { Admin, ITopicConfig } from "kafkajs";
 import type { TopicChange, TopicInfo, TopicSpec } from "../bus";
 import type { KafkaTopicDefaults } from "./options";
 
+/** kafkajs's aggregate errors carry one error per topic: name each (e.g. INVALID_REPLICATION_FACTOR). */
+function describeAdminError(err: unknown): string {
+  const inner = (err as { errors?: unknown[] }).errors;
+  if (!Array.isArray(inner) || inner.length === 0) return describeError(err);
+  const each = inner.map((e) => {
+    const { type, message } = e as { type?: string; message?: string };
+    return type ? `${type} (${message ?? ""})` : describeError(e);
+  });
+  return `${describeError(err)}: ${each.join(", ")}`;
+}
+
 /** Internal topics such as `__consumer_offsets` are not the application's. */
 function isInternal(name: string): boolean {
   return name.startsWith("__");
@@ -10,11 +21,30 @@ function isInternal(name: string): boolean {
 
 /**
  * Every topic with its partition count. Asks for the metadata of ALL topics: a Metadata request
- * naming a topic would create it on brokers that auto-create (the librdkafka mock always does).
+ * naming a topic would create it on brokers that auto-create (`auto.create.topics.enable=true`).
  */
 export async function describeTopics(admin: Admin): Promise<Map<string, number>> {
   const { topics } = await admin.fetchTopicMetadata();
   return new Map(topics.map((t) => [t.name, t.partitions.length]));
+}
+
+/**
+ * The metadata after creating topics or partitions. A real cluster's metadata catches up with
+ * CreateTopics/CreatePartitions a moment later: ask again (up to 10 s) until every wanted topic
+ * has its partitions, or at once when a request failed (the gap is then expected).
+ */
+async function settledTopics(
+  admin: Admin,
+  wanted: ITopicConfig[],
+  failed: boolean,
+): Promise<Map<string, number>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const topics = await describeTopics(admin);
+    const settled = wanted.every((t) => (topics.get(t.topic) ?? 0) >= (t.numPartitions ?? 0));
+    if (settled || failed || Date.now() > deadline) return topics;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Application topics (internal `__` topics left out), sorted by name. */
@@ -39,8 +69,8 @@ function topicConfig(spec: TopicSpec, defaults: KafkaTopicDefaults): ITopicConfi
 
 /**
  * Creates missing topics and adds missing partitions through the admin API, then checks the
- * result against the cluster's metadata. What could not be done (the librdkafka mock cluster has
- * no CreateTopics/CreatePartitions) is reported in one error naming each topic.
+ * result against the cluster's metadata. What could not be done (too few brokers for the
+ * replication factor, no permission) is reported in one error naming each topic.
  */
 export async function ensureTopics(
   admin: Admin,
@@ -61,7 +91,7 @@ export async function ensureTopics(
       await admin.createTopics({ topics: toCreate, waitForLeaders: true });
     } catch (err) {
       cause = err;
-      failures.push(`CreateTopics failed: ${describeError(err)}`);
+      failures.push(`CreateTopics failed: ${describeAdminError(err)}`);
     }
   }
   if (toGrow.length > 0) {
@@ -71,11 +101,12 @@ export async function ensureTopics(
       });
     } catch (err) {
       cause ??= err;
-      failures.push(`CreatePartitions failed: ${describeError(err)}`);
+      failures.push(`CreatePartitions failed: ${describeAdminError(err)}`);
     }
   }
 
-  const after = toCreate.length + toGrow.length > 0 ? await describeTopics(admin) : before;
+  const after =
+    toCreate.length + toGrow.length > 0 ? await settledTopics(admin, wanted, failures.length > 0) : before;
   const missing: string[] = [];
   const short: string[] = [];
   const changes: TopicChange[] = [];
@@ -97,8 +128,8 @@ export async function ensureTopics(
     ].filter(Boolean);
     throw new LoginGuardError(
       `Kafka topics could not be ensured; ${parts.join("; ")}. ${failures.join("; ")}. ` +
-        "Against the Kafka-protocol test cluster (librdkafka mock, no CreateTopics support) the test " +
-        "cluster helper must create them: startKafkaCluster({ topics }) or cluster.createTopic(name, partitions).",
+        "Check that the cluster has at least as many brokers as the replication factor and that " +
+        "this client may create topics and partitions.",
       {
         code: "topics_missing",
         retryable: false,

@@ -49,13 +49,19 @@ export interface KafkaCluster {
   ): Promise<void>;
   /** Broker id leading the partition now (-1: none). */
   leaderOf(topic: string, partition: number): Promise<number>;
+  /**
+   * Broker id coordinating a consumer group now: the leader of its `__consumer_offsets`
+   * partition (Java `abs(groupId.hashCode()) % offsets.topic.num.partitions`), creating that
+   * topic first if no group has used the cluster yet.
+   */
+  coordinatorOf(group: string): Promise<number>;
   /** Waits until every partition of the topic has all its replicas in sync (after a restart). */
   waitInSync(topic: string, timeoutMs?: number): Promise<void>;
   /** SIGTERM: controlled shutdown of one node; resolves when its process is gone. */
   stop(node: number): Promise<void>;
   /** SIGKILL: the node dies without a word; resolves when its process is gone. */
   kill(node: number): Promise<void>;
-  /** Starts a stopped or killed node on its old data; resolves when it serves metadata again. */
+  /** Starts a stopped or killed node on its old data; resolves when it serves metadata listing itself (other nodes may still be down). */
   start(node: number): Promise<void>;
   /** The last lines of every node's output (or of one node). */
   logs(node?: number, lines?: number): string;
@@ -114,7 +120,24 @@ function ensureExitHook(): void {
  * done; nodes are also killed when this process exits, and ones left by a killed process are
  * killed by the next start.
  */
-export async function startKafkaCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+export function startKafkaCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+  return keepingAlive(startCluster(options));
+}
+
+/**
+ * Holds a timer while `work` runs: the nodes are unref'd child processes and a refused probe
+ * connection holds no handle, so a bare script (`loginguard dev up`) would otherwise exit mid-start.
+ */
+async function keepingAlive<T>(work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => {}, 1_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function startCluster(options: KafkaClusterOptions): Promise<KafkaCluster> {
   const count = options.brokers ?? 1;
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const libs = await ensureKafkaLibs();
@@ -180,8 +203,10 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     bootstrap,
     nodeIds: ids,
     async createTopic(name, partitions, replication = Math.min(3, count), configs = {}) {
+      // Not kafkajs's waitForLeaders: it gives up when the broker it asks has not heard of the
+      // new topic yet (UNKNOWN_TOPIC_OR_PARTITION, common on a multi-node KRaft cluster).
       const created = await (await getAdmin()).createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: [
           {
             topic: name,
@@ -192,12 +217,19 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
         ],
       });
       if (!created) throw new Error(`topic ${name} already exists`);
+      await waitForTopic(await getAdmin(), name, partitions, () => logs());
     },
     async leaderOf(topic, partition) {
       const { topics } = await (await getAdmin()).fetchTopicMetadata({ topics: [topic] });
       const found = topics[0]?.partitions.find((p) => p.partitionId === partition);
       if (!found) throw new Error(`no partition ${topic}[${partition}]`);
       return found.leader;
+    },
+    async coordinatorOf(group) {
+      // FindCoordinator (inside describeGroups) creates __consumer_offsets on first use.
+      await (await getAdmin()).describeGroups([group]);
+      const partitions = Number(settings["offsets.topic.num.partitions"]);
+      return cluster.leaderOf("__consumer_offsets", offsetsPartition(group, partitions));
     },
     async waitInSync(topic, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -214,7 +246,8 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     async start(id) {
       const node = nodeOf(id);
       node.start();
-      await waitServing(node, count, Date.now() + startTimeoutMs, () => logs(id, 40));
+      // Serving itself is enough: other nodes may be down on purpose.
+      await keepingAlive(waitServing(node, 1, Date.now() + startTimeoutMs, () => logs(id, 40)));
     },
     logs,
     stopAll,
@@ -231,6 +264,9 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
     for (const node of nodes) node.start();
     const deadline = started + startTimeoutMs;
     await Promise.all(nodes.map((n) => waitServing(n, count, deadline, () => logs(undefined, 40))));
+    // Create and load __consumer_offsets now (FindCoordinator, retried by kafkajs), so the first
+    // consumer group of a test does not crash on "the coordinator is loading".
+    await (await getAdmin()).describeGroups(["kafka-fixture-warm-up"]);
     for (const topic of options.topics ?? [])
       await cluster.createTopic(topic.name, topic.partitions, topic.replication, topic.configs);
   } catch (err) {
@@ -240,7 +276,32 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   return cluster;
 }
 
-/** Waits until `node` answers a metadata request listing all `count` brokers (itself included). */
+/**
+ * Waits until every partition of a new topic has a leader that hosts it: ListOffsets (which goes
+ * to each leader) answers for all partitions, so a first produce does not meet UNKNOWN_TOPIC.
+ */
+async function waitForTopic(
+  admin: Admin,
+  name: string,
+  partitions: number,
+  logs: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = "";
+  for (;;) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(name);
+      if (offsets.length === partitions) return;
+      last = `${offsets.length} of ${partitions} partitions`;
+    } catch (err) {
+      last = String(err);
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${name} not ready within 30 s (${last})\n${logs()}`);
+    await sleep(100);
+  }
+}
+
+/** Waits until `node` answers a metadata request listing itself and at least `count` brokers. */
 async function waitServing(
   node: KafkaNode,
   count: number,
@@ -281,6 +342,14 @@ async function waitServing(
     retryable: false,
     context: { node: node.id },
   });
+}
+
+/** The `__consumer_offsets` partition of a group: Java's `Utils.abs(groupId.hashCode()) % partitions`. */
+export function offsetsPartition(group: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < group.length; i++) hash = (Math.imul(hash, 31) + group.charCodeAt(i)) | 0;
+  const abs = hash === -2147483648 ? 0 : Math.abs(hash);
+  return abs % partitions;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,6 +3,7 @@ export {
   type KafkaCluster,
   type KafkaClusterOptions,
   type KafkaClusterTopic,
+  offsetsPartition,
   startKafkaCluster,
 } from "./cluster";
 export { ensureKafkaLibs, KAFKA_VERSION, kafkaLibsDir } from "./fetch";

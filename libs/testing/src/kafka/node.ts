@@ -120,6 +120,7 @@ export class KafkaNode {
   /** SIGTERM (controlled shutdown); SIGKILL after `graceMs`. Resolves when the process is gone. */
   async stop(graceMs = 30_000): Promise<void> {
     if (!this.running) return;
+    this.child?.ref(); // keep this process alive until the node is gone
     this.child?.kill("SIGTERM");
     const timer = setTimeout(() => this.child?.kill("SIGKILL"), graceMs);
     await this.exited;
@@ -129,6 +130,7 @@ export class KafkaNode {
   /** SIGKILL: the node dies without a word to the cluster. Resolves when the process is gone. */
   async kill(): Promise<void> {
     if (!this.running) return;
+    this.child?.ref();
     this.child?.kill("SIGKILL");
     await this.exited;
   }
