@@ -81,7 +81,10 @@ const staffItem = {
     {
       type: "object",
       properties: {
-        ipRevealable: { type: "boolean", description: "A full IP is still kept (see the reveal); false once reduced." },
+        ipRevealable: {
+          type: "boolean",
+          description: "A full IP is still kept (see the reveal); false once reduced.",
+        },
         ipClass: { type: "string", enum: ["public", "private", "reserved", "invalid"] },
         gameId: nullable("string"),
         serverId: nullable("string"),

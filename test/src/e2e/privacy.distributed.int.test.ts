@@ -4,8 +4,8 @@ import { startDistributedInfra } from "./infra";
 import { describePrivacy } from "./privacy-suite";
 import { productEnv, startProduct, startReceivers, tempDataDir } from "./product";
 
-const missing = requireComponents("postgresql", "librdkafka", "cc");
-describe.skipIf(missing.skip)("distributed mode: Kafka-protocol cluster + PostgreSQL", () => {
+const missing = requireComponents("postgresql", "java", "maven");
+describe.skipIf(missing.skip)("distributed mode: three-node Apache Kafka cluster + PostgreSQL", () => {
   describePrivacy("distributed", async () => {
     const [receivers, infra] = await Promise.all([startReceivers(), startDistributedInfra()]);
     const data = tempDataDir("privacy-distributed");
