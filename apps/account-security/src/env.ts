@@ -63,6 +63,20 @@ export const accountSecurityEnvSchema = z.object({
   TRUST_PROXY: envFields.boolean(false),
   /** production sets the Secure flag on re-issued staff cookies. Default development. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /**
+   * Services that hold personal data and must confirm an erasure before it is done, comma-separated.
+   * Default account-security,logger,responder,portal.
+   */
+  ERASURE_SERVICES: z
+    .string()
+    .default("account-security,logger,responder,portal")
+    .transform((text) =>
+      text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/)).min(1)),
 });
 
 /** Everything account-security reads from the environment, parsed. */
@@ -83,6 +97,8 @@ export interface AccountSecurityConfig {
   maxInFlight: number;
   trustProxy: boolean;
   secureCookies: boolean;
+  /** ERASURE_SERVICES. */
+  erasureServices: string[];
 }
 
 /** The pepper when none is configured: a key derived from the player token secret. */
@@ -115,5 +131,6 @@ export function loadAccountSecurityConfig(
     maxInFlight: e.ACCOUNT_SECURITY_MAX_IN_FLIGHT,
     trustProxy: e.TRUST_PROXY,
     secureCookies: e.NODE_ENV === "production",
+    erasureServices: e.ERASURE_SERVICES,
   };
 }

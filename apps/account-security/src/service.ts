@@ -1,8 +1,8 @@
-import type { AuthVariables } from "@loginguard/auth";
-import { type Bus, type RunningStage, startStage } from "@loginguard/bus";
+import { type AuthVariables, StaffRevocations } from "@loginguard/auth";
+import { type Bus, type RunningStage, startRevocationReader, startStage } from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { EVENT_TYPES, TOPICS } from "@loginguard/events";
-import type { ServiceModule } from "@loginguard/http";
+import type { AccountDataHolder, ServiceModule } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
 import { Hono } from "hono";
 import { AccountActions } from "./account-actions";
@@ -12,7 +12,11 @@ import { STAGE_NAME } from "./events";
 import { mountAnswerRoutes } from "./http/answer-routes";
 import { accountSecurityOpenApi } from "./http/openapi";
 import { mountPlayerRoutes } from "./http/player-routes";
+import { mountPrivacyRoutes } from "./http/privacy-routes";
 import { mountStaffRoutes } from "./http/staff-routes";
+import { AccountPrivacy } from "./privacy/account-privacy";
+import { ErasureStore } from "./privacy/erasure-store";
+import { accountSecurityErasureStage, auditStage, erasureConfirmationStage } from "./privacy/stages";
 import { createLoginDecider, type LoginRecordedEvent } from "./stage/decide-logins";
 import { registerDecisionSeries } from "./stage/decision-metrics";
 import { OPERATOR_AUDIT_STAGE, operatorAuditStage } from "./stage/operator-audit";
@@ -40,6 +44,11 @@ export interface AccountSecurityServiceOptions {
   clock?: () => Date;
   /** Unlock limits; default 10-minute codes, 5 tries, 3 requests per 15 minutes. */
   unlockPolicy?: Partial<UnlockPolicy>;
+  /**
+   * The other services' shares of an account export (docs/ARCHITECTURE.md section 6); read at
+   * each export, so the host may fill the array after creating the modules.
+   */
+  exportSources?: readonly AccountDataHolder[];
 }
 
 /** The module plus what tests and benchmarks reach for. */
@@ -51,6 +60,8 @@ export interface AccountSecurityService extends ServiceModule {
   readonly answers: LoginAnswers;
   readonly outbox: Outbox;
   readonly accounts: AccountStore;
+  readonly exporter: AccountPrivacy;
+  readonly erasures: ErasureStore;
   /** Applies the schema's migrations (start() does it too). */
   migrate(): Promise<void>;
 }
@@ -88,6 +99,17 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     clock,
   });
   const answers = new LoginAnswers({ actions, answers: new AnswerStore(db), clock });
+  const erasures = new ErasureStore(db, config.erasureServices);
+  const exporter = new AccountPrivacy({
+    db,
+    bus,
+    accounts,
+    audit,
+    outbox,
+    erasures,
+    sources: options.exportSources ?? [],
+    clock,
+  });
   const decideLogins = createLoginDecider({
     db,
     accounts,
@@ -103,6 +125,8 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     { keepLogins: false },
   );
 
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
   const routes = new Hono();
   const authed = routes as unknown as Hono<{ Variables: AuthVariables }>;
   mountAnswerRoutes(authed, {
@@ -130,10 +154,22 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     trustProxy: config.trustProxy,
     unlockPolicy,
     clock,
+    revocations,
+  });
+
+  mountPrivacyRoutes(authed, {
+    privacy: exporter,
+    erasures,
+    staffSessionSecret: config.staffSessionSecret,
+    adminApiKeys: config.adminApiKeys,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+    revocations,
   });
 
   let stage: RunningStage | undefined;
-  let auditStage: RunningStage | undefined;
+  let operatorAudit: RunningStage | undefined;
+  let privacyStages: RunningStage[] = [];
   const timers: NodeJS.Timeout[] = [];
   let migrated = false;
 
@@ -164,6 +200,8 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     answers,
     outbox,
     accounts,
+    exporter,
+    erasures,
     migrate: runMigrations,
     async start() {
       await runMigrations();
@@ -182,10 +220,19 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
         maxInFlight: config.maxInFlight,
         logger,
       });
-      auditStage = await startStage(
+      operatorAudit = await startStage(
         bus,
         operatorAuditStage(db, logger.child({ stage: OPERATOR_AUDIT_STAGE })),
       );
+      revocationReader = await startRevocationReader(bus, revocations, { service: "account-security" });
+      privacyStages = [
+        await startStage(bus, accountSecurityErasureStage(exporter, logger.child({ stage: "erasure" }))),
+        await startStage(
+          bus,
+          erasureConfirmationStage(erasures, logger.child({ stage: "erasure-confirmations" })),
+        ),
+        await startStage(bus, auditStage(db, audit, logger.child({ stage: "audit" }))),
+      ];
       await outbox.tryFlush();
       timers.push(setInterval(() => void outbox.tryFlush(), OUTBOX_RETRY_MS));
       timers.push(setInterval(() => void prune(), PRUNE_EVERY_MS));
@@ -194,10 +241,13 @@ export function createAccountSecurityService(options: AccountSecurityServiceOpti
     },
     async stop() {
       for (const t of timers.splice(0)) clearInterval(t);
-      await auditStage?.stop();
+      await operatorAudit?.stop();
+      for (const s of privacyStages.splice(0).reverse()) await s.stop();
+      await revocationReader?.stop();
+      revocationReader = undefined;
       await stage?.stop();
       stage = undefined;
-      auditStage = undefined;
+      operatorAudit = undefined;
     },
   };
 }

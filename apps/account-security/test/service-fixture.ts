@@ -40,6 +40,7 @@ export function testConfig(over: Partial<AccountSecurityConfig> = {}): AccountSe
     maxInFlight: 500,
     trustProxy: false,
     secureCookies: false,
+    erasureServices: ["account-security", "logger", "responder", "portal"],
     ...over,
   };
 }

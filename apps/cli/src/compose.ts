@@ -1,5 +1,5 @@
 import { createAccountSecurityService, loadAccountSecurityConfig } from "@loginguard/account-security";
-import type { ServiceModule } from "@loginguard/http";
+import type { AccountDataHolder, ServiceModule } from "@loginguard/http";
 import { createIngestService, loadIngestConfig } from "@loginguard/ingest";
 import { createIpCheckerService, loadIpCheckerConfig } from "@loginguard/ip-checker";
 import { createLoggerService, loadLoggerConfig } from "@loginguard/logger";
@@ -47,12 +47,14 @@ export function createAllModules(
   const { bus, db } = platform;
   if (!db) throw new Error("these services need a database");
   const secureCookies = env.NODE_ENV === "production";
+  // Filled below with the shares of the services in this process (export aggregates them).
+  const exportSources: AccountDataHolder[] = [];
   const factories: Record<ServiceName, () => ServiceModule> = {
     ingest: () => createIngestService({ bus, config: loadIngestConfig(env) }),
     "ip-checker": () => createIpCheckerService({ bus, config: loadIpCheckerConfig(env) }),
     logger: () => createLoggerService({ bus, db, config: loadLoggerConfig(env), secureCookies }),
     "account-security": () =>
-      createAccountSecurityService({ bus, db, config: loadAccountSecurityConfig(env) }),
+      createAccountSecurityService({ bus, db, config: loadAccountSecurityConfig(env), exportSources }),
     responder: () => createResponderService({ bus, db, config: loadResponderConfig(env) }),
     portal: () =>
       createPortalService({
@@ -63,5 +65,7 @@ export function createAllModules(
       }),
     relay: () => createRelayService({ bus, config: loadRelayConfig(env) }),
   };
-  return services.map((name) => factories[name]());
+  const modules = services.map((name) => factories[name]());
+  for (const m of modules) if (m.privacy) exportSources.push(m.privacy);
+  return modules;
 }

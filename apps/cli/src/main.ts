@@ -11,6 +11,7 @@ const USAGE = `loginguard <command>
   stages list|set|pause|resume  each stage's in-flight limit, changed at run time
   staff add --email E --role support|admin [--password-stdin]
   simulate                    drive realistic traffic against a running instance
+  accounts export <id> --reason R [--out FILE]   save a player's data from every service
   dev up [--brokers 3] [--data DIR]
                               a local Kafka cluster and PostgreSQL for distributed mode
 `;
@@ -41,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
     case "staff": {
       const { staffCommand } = await import("./commands/staff");
       return staffCommand(args);
+    }
+    case "accounts": {
+      const { accountsCommand } = await import("./commands/accounts");
+      return accountsCommand(args);
     }
     case "simulate": {
       const { simulateCommand } = await import("./commands/simulate");

@@ -84,6 +84,13 @@ export class StatusCache {
     return true;
   }
 
+  /** Applies a tombstone on `account.changed` (the account was erased): back to the default status. */
+  forgetAccount(accountId: string): void {
+    // Both maps, and the version with them: an erased account that comes back starts at version 1.
+    this.#locked.delete(accountId);
+    this.#other.delete(accountId);
+  }
+
   /** Applies an `ip.flagged` event: the IP is flagged until `untilMs`. */
   flagIp(ip: string, untilMs: number): void {
     const normalized = normalizeIp(ip);

@@ -39,6 +39,19 @@ describe("status consumer", () => {
     await consumer.stop();
   });
 
+  it("forgets an erased account on its tombstone (a keyed record without a value)", async () => {
+    const bus = new MemoryBus();
+    await bus.publish([accountChangedRecord("a", LOCKED, "c1"), accountChangedRecord("b", LOCKED, "c2")]);
+    const cache = new StatusCache({ maxAccounts: 10, maxFlaggedIps: 10 });
+    const consumer = await startStatusConsumer(bus, cache, { group: "g", logger: silentLogger() });
+    expect(JSON.parse(cache.statusJson("a")).locked).toBe(true);
+    await bus.publish([{ topic: TOPICS.accountChanged, key: "a", value: null, headers: {} }]);
+    expect(JSON.parse(cache.statusJson("a")).locked).toBe(false);
+    expect(JSON.parse(cache.statusJson("b")).locked).toBe(true);
+    expect(consumer.skipped).toBe(0);
+    await consumer.stop();
+  });
+
   it("is warm at once on empty topics, and applies only newer versions", async () => {
     const bus = new MemoryBus();
     const cache = new StatusCache({ maxAccounts: 10, maxFlaggedIps: 10 });

@@ -53,6 +53,11 @@ export async function startStatusConsumer(
   let lastWarnAt = Number.NEGATIVE_INFINITY;
 
   const apply = (record: BusRecord): void => {
+    if (record.topic === TOPICS.accountChanged && record.value === null && record.key !== null) {
+      cache.forgetAccount(record.key);
+      applied++;
+      return;
+    }
     const decoded = decodeEvent(record, ACCEPTS);
     if (!decoded.ok) {
       skipped++;

@@ -64,9 +64,12 @@ export interface StaffNotificationItem extends NotificationItem {
   detail: string | null;
 }
 
-/** A history line as staff see it; `ip` (the full address, null once reduced) only for admins. */
+/**
+ * A history line as staff see it. Never the full IP: `ipRevealable` says whether one is still kept,
+ * shown only through the audited reveal (`POST .../logins/{eventId}/ip` with a reason).
+ */
 export interface StaffHistoryItem extends Omit<HistoryItem, "notifications"> {
-  ip?: string | null;
+  ipRevealable: boolean;
   ipClass: string;
   gameId: string | null;
   serverId: string | null;
@@ -119,12 +122,12 @@ export function playerItem(line: HistoryLine, lang: Lang): HistoryItem {
 }
 
 /** The line as staff see it: the player's view plus decisions in full, delivery details and context. */
-export function staffItem(line: HistoryLine, lang: Lang, role: StaffRole): StaffHistoryItem {
+export function staffItem(line: HistoryLine, lang: Lang): StaffHistoryItem {
   const { login } = line;
   const base = playerItem(line, lang);
   return {
     ...base,
-    ...(role === "admin" ? { ip: login.ip } : {}),
+    ipRevealable: login.ip !== null,
     ipClass: login.ipClass,
     gameId: login.gameId,
     serverId: login.serverId,

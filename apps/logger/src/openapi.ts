@@ -81,7 +81,10 @@ const staffItem = {
     {
       type: "object",
       properties: {
-        ip: nullable("string", { description: "Full IP, for role admin only; null once reduced." }),
+        ipRevealable: {
+          type: "boolean",
+          description: "A full IP is still kept (see the reveal); false once reduced.",
+        },
         ipClass: { type: "string", enum: ["public", "private", "reserved", "invalid"] },
         gameId: nullable("string"),
         serverId: nullable("string"),
@@ -167,7 +170,7 @@ export const loggerOpenApi: OpenApiFragment = {
     },
     "/v1/accounts/{accountId}/logins": {
       get: {
-        summary: "An account's login history for support staff (full IP for admins)",
+        summary: "An account's login history for support staff (masked IPs; full IP only through the reveal)",
         tags: ["staff"],
         security: [{ staffSession: [] }, { adminApiKey: [] }],
         parameters: [
@@ -182,6 +185,40 @@ export const loggerOpenApi: OpenApiFragment = {
           "400": problem("Bad limit, cursor or accountId"),
           "401": problem("No staff session or admin key"),
           "503": problem("The history store is unavailable"),
+        },
+      },
+    },
+    "/v1/accounts/{accountId}/logins/{eventId}/ip": {
+      post: {
+        summary: "Reveal one login's full IP, with a written reason (audited: ip_revealed)",
+        description:
+          "The audit record (staff member, account, login, reason, time) is written before the answer; " +
+          "when it cannot be, no IP is given (503). A session must send x-csrf-token.",
+        tags: ["staff"],
+        security: [{ staffSession: [] }, { adminApiKey: [] }],
+        parameters: [
+          { name: "accountId", in: "path", required: true, schema: { type: "string", maxLength: 128 } },
+          { name: "eventId", in: "path", required: true, schema: { type: "string", maxLength: 128 } },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["reason"],
+                properties: { reason: { type: "string", minLength: 1, maxLength: 2000 } },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "`{eventId, ip, retained}`; ip null once reduced by retention" },
+          "400": problem("No reason"),
+          "401": problem("No staff session or admin key"),
+          "403": problem("Missing or wrong x-csrf-token"),
+          "404": problem("No such login on this account"),
+          "503": problem("The reveal cannot be audited now"),
         },
       },
     },

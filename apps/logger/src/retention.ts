@@ -1,6 +1,6 @@
 import type { SqlClient } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
-import type { Logger } from "@loginguard/observability";
+import { type Logger, privacyMetrics } from "@loginguard/observability";
 
 /** How long what is kept (IP_RETENTION_DAYS, HISTORY_RETENTION_DAYS). */
 export interface RetentionSettings {
@@ -103,9 +103,16 @@ export function startRetentionJob(options: {
     if (stopped || running) return;
     running = applyRetention(options.sql, options.settings)
       .then((result) => {
+        privacyMetrics.retentionRuns.inc({ service: "logger", outcome: "ok" });
+        for (const [what, n] of Object.entries(result)) {
+          privacyMetrics.retentionRows.inc({ service: "logger", what }, n);
+        }
         if (Object.values(result).some((n) => n > 0)) options.logger.info(result, "retention applied");
       })
-      .catch((err: unknown) => options.logger.warn({ err: describeError(err) }, "retention run failed"))
+      .catch((err: unknown) => {
+        privacyMetrics.retentionRuns.inc({ service: "logger", outcome: "failed" });
+        options.logger.warn({ err: describeError(err) }, "retention run failed");
+      })
       .finally(() => {
         running = undefined;
       });

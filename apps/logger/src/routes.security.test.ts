@@ -1,4 +1,5 @@
 import {
+  csrfTokenFor,
   mintPlayerToken,
   newSessionId,
   PLAYER_COOKIE,
@@ -8,6 +9,7 @@ import {
   sealStaffSession,
 } from "@loginguard/auth";
 import { type Database, MEMORY_DATA_DIR, migrate, openDatabase } from "@loginguard/db";
+import type { AuditRecorded } from "@loginguard/events";
 import { createApp } from "@loginguard/http";
 import { silentLogger } from "@loginguard/observability";
 import type { Hono } from "hono";
@@ -25,6 +27,8 @@ const HTML = `<img src=x onerror="alert(1)">&amp;</script>`;
 describe("history API access", () => {
   let db: Database;
   let app: Hono;
+  const audited: Array<Omit<AuditRecorded, "at">> = [];
+  let auditDown = false;
   const alice = located({ accountId: "alice", at: T0, ip: "203.0.113.45", userAgent: HTML, deviceId: HTML });
   const bob = located({ accountId: "bob", at: T0 + 1, ip: "198.51.100.66" });
 
@@ -41,6 +45,10 @@ describe("history API access", () => {
         playerTokenSecret: PLAYER_SECRET,
         staffSessionSecret: STAFF_SECRET,
         adminKeys: parseApiKeys(`ops:${ADMIN_KEY}`),
+        audit: async (entry) => {
+          if (auditDown) throw new Error("event log down");
+          audited.push(entry);
+        },
       }),
     );
   });
@@ -60,7 +68,10 @@ describe("history API access", () => {
       issuedAt: now,
       lastActiveAt: now,
     };
-    return { cookie: `${STAFF_COOKIE}=${sealStaffSession(session, secret)}` };
+    return {
+      cookie: `${STAFF_COOKIE}=${sealStaffSession(session, secret)}`,
+      "x-csrf-token": csrfTokenFor(session.sid, secret),
+    };
   };
   const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
 
@@ -117,15 +128,53 @@ describe("history API access", () => {
     expect((await get("/v1/accounts/alice/logins")).status).toBe(401);
   });
 
-  it("shows the full IP to admins only", async () => {
-    const support = await (await get("/v1/accounts/alice/logins", staffCookie("support"))).json();
-    expect(support.items[0].ipMasked).toBe("203.0.113.x");
-    expect(support.items[0]).not.toHaveProperty("ip");
-    expect(JSON.stringify(support)).not.toContain("203.0.113.45");
-    for (const headers of [staffCookie("admin"), bearer(ADMIN_KEY)]) {
-      const admin = await (await get("/v1/accounts/alice/logins", headers)).json();
-      expect(admin.items[0].ip).toBe("203.0.113.45");
+  it("shows the full IP to nobody in the list, only on an audited reveal with a reason", async () => {
+    for (const headers of [staffCookie("support"), staffCookie("admin"), bearer(ADMIN_KEY)]) {
+      const list = await (await get("/v1/accounts/alice/logins", headers)).json();
+      expect(list.items[0].ipMasked).toBe("203.0.113.x");
+      expect(list.items[0].ipRevealable).toBe(true);
+      expect(JSON.stringify(list)).not.toContain("203.0.113.45");
     }
+    const path = `/v1/accounts/alice/logins/${alice.data.eventId}/ip`;
+    const post = (headers: Record<string, string>, body: unknown) =>
+      app.request(path, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const support = staffCookie("support");
+    expect((await post(support, {})).status).toBe(400);
+    expect((await post(support, { reason: " " })).status).toBe(400);
+    expect((await post({ cookie: support.cookie }, { reason: "ticket 7" })).status).toBe(403);
+    expect((await post({}, { reason: "ticket 7" })).status).toBe(401);
+    expect(audited).toHaveLength(0);
+    // Another account's login id is not found through this account.
+    expect(
+      (
+        await app.request(`/v1/accounts/bob/logins/${alice.data.eventId}/ip`, {
+          method: "POST",
+          headers: { ...support, "content-type": "application/json" },
+          body: JSON.stringify({ reason: "x" }),
+        })
+      ).status,
+    ).toBe(404);
+
+    const res = await post(support, { reason: "ticket 7: player asks who signed in" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ eventId: alice.data.eventId, ip: "203.0.113.45" });
+    expect(audited.at(-1)).toMatchObject({
+      accountId: "alice",
+      action: "ip_revealed",
+      reason: "ticket 7: player asks who signed in",
+      actor: { kind: "staff", id: "s1", email: "s@x" },
+      details: { loginEventId: alice.data.eventId, role: "support" },
+    });
+
+    auditDown = true;
+    const down = await post(support, { reason: "again" });
+    auditDown = false;
+    expect(down.status).toBe(503);
+    expect(await down.text()).not.toContain("203.0.113.45");
   });
 
   it("returns HTML in userAgent and deviceId as JSON text, untouched", async () => {

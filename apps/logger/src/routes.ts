@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { type ApiKeys, type AuthVariables, playerAuth, staffAuth } from "@loginguard/auth";
+import {
+  type ApiKeys,
+  type AuthVariables,
+  playerAuth,
+  type StaffRevocations,
+  staffAuth,
+} from "@loginguard/auth";
+import type { AuditPublisher } from "@loginguard/bus";
 import { type Database, mapPostgresError } from "@loginguard/db";
 import { retryability } from "@loginguard/errors";
 import { problems } from "@loginguard/http";
@@ -8,6 +15,7 @@ import { type Context, Hono } from "hono";
 import { decodeCursor, encodeCursor, parseLimit } from "./cursor";
 import { playerItem, staffItem } from "./history-items";
 import { type HistoryPage, readHistory } from "./history-query";
+import { mountRevealRoute, REVEAL_IP_PATH } from "./reveal-route";
 
 export interface HistoryRoutesOptions {
   db: Database;
@@ -19,6 +27,10 @@ export interface HistoryRoutesOptions {
   adminKeys: ApiKeys;
   /** Secure flag of the refreshed staff cookie (production). */
   secureCookies?: boolean;
+  /** Sessions signed out elsewhere, refused at once. */
+  revocations?: StaffRevocations;
+  /** Where IP reveals are audited; unset: no reveal route. */
+  audit?: AuditPublisher;
 }
 
 export const PLAYER_HISTORY_PATH = "/v1/me/logins";
@@ -32,15 +44,18 @@ export const STAFF_HISTORY_PATH = "/v1/accounts/:accountId/logins";
 export function historyRoutes(options: HistoryRoutesOptions): Hono {
   const routes = new Hono();
   routes.use(PLAYER_HISTORY_PATH, playerAuth(options.playerTokenSecret));
-  routes.use(
-    STAFF_HISTORY_PATH,
-    staffAuth({
-      // Without a configured secret no session cookie can verify: admin keys only.
-      sessionSecret: options.staffSessionSecret ?? randomBytes(32).toString("hex"),
-      adminKeys: options.adminKeys,
-      secureCookies: options.secureCookies,
-    }),
-  );
+  const staff = staffAuth({
+    // Without a configured secret no session cookie can verify: admin keys only.
+    sessionSecret: options.staffSessionSecret ?? randomBytes(32).toString("hex"),
+    adminKeys: options.adminKeys,
+    secureCookies: options.secureCookies,
+    revocations: options.revocations,
+  });
+  routes.use(STAFF_HISTORY_PATH, staff);
+  if (options.audit) {
+    routes.use(REVEAL_IP_PATH, staff);
+    mountRevealRoute(routes, { db: options.db, audit: options.audit });
+  }
 
   routes.get(PLAYER_HISTORY_PATH, async (c) => {
     const lang = languageOf(c);
@@ -54,9 +69,8 @@ export function historyRoutes(options: HistoryRoutesOptions): Hono {
       throw problems.badRequest("accountId must be 1 to 128 characters");
     }
     const lang = languageOf(c);
-    const { role } = authOf(c).staff;
     const page = await readPage(c, options.db, accountId);
-    return answer(c, page, (line) => staffItem(line, lang, role));
+    return answer(c, page, (line) => staffItem(line, lang));
   });
 
   return routes;

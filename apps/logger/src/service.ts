@@ -1,4 +1,11 @@
-import { type Bus, type RunningStage, startStage } from "@loginguard/bus";
+import { StaffRevocations } from "@loginguard/auth";
+import {
+  auditPublisher,
+  type Bus,
+  type RunningStage,
+  startRevocationReader,
+  startStage,
+} from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import type { ServiceModule } from "@loginguard/http";
 import { createLogger, type Logger } from "@loginguard/observability";
@@ -6,6 +13,7 @@ import type { LoggerConfig } from "./env";
 import { loggerSchema } from "./migrations";
 import { loggerOpenApi } from "./openapi";
 import { outcomeStage } from "./outcome-stage";
+import { loggerErasureStage, loggerPrivacy } from "./privacy";
 import { recordStage } from "./record-stage";
 import { applyRetention, type RetentionJob, type RetentionResult, startRetentionJob } from "./retention";
 import { historyRoutes } from "./routes";
@@ -38,6 +46,8 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
   const logger = options.logger ?? createLogger("logger");
   let stages: RunningStage[] = [];
   let retention: RetentionJob | undefined;
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
 
   return {
     name: "logger",
@@ -47,8 +57,11 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
       staffSessionSecret: config.staffSessionSecret,
       adminKeys: config.adminKeys,
       secureCookies: options.secureCookies,
+      revocations,
+      audit: auditPublisher(bus, "logger"),
     }),
     openapi: loggerOpenApi,
+    privacy: loggerPrivacy(db),
     get stages() {
       return stages;
     },
@@ -56,6 +69,7 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
     async start() {
       if (stages.length > 0) return;
       await migrate(db, loggerSchema, logger);
+      revocationReader = await startRevocationReader(bus, revocations, { service: "logger" });
       const windows = {
         historyWindowDays: config.historyWindowDays,
         failureWindowMinutes: config.failureWindowMinutes,
@@ -81,6 +95,7 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
           }),
         ),
       );
+      stages.push(await startStage(bus, loggerErasureStage(db, logger.child({ stage: "logger-erasure" }))));
       retention = startRetentionJob({
         sql: db.sql,
         settings: config,
@@ -93,6 +108,8 @@ export function createLoggerService(options: LoggerServiceOptions): LoggerServic
       retention = undefined;
       for (const stage of [...stages].reverse()) await stage.stop();
       stages = [];
+      await revocationReader?.stop();
+      revocationReader = undefined;
     },
   };
 }

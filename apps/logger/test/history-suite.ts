@@ -468,7 +468,7 @@ export function describeLoggerStore(name: string, factory: () => Promise<Databas
     });
 
     describe("what a line shows", () => {
-      it("masks the IP for players and support, shows it in full to admins", async () => {
+      it("masks the IP for players and staff; keeps it in full for the audited reveal only", async () => {
         const a = account();
         await record([
           located({ accountId: a, at: T0, ip: "203.0.113.45" }),
@@ -495,7 +495,20 @@ export function describeLoggerStore(name: string, factory: () => Promise<Databas
           expect(text).not.toContain(full);
         }
         const admin = await (await asAdmin(`/v1/accounts/${a}/logins`)).json();
-        expect(admin.items.map((i: { ip: string }) => i.ip)).toEqual([
+        expect(admin.items.map((i: { ipRevealable: boolean }) => i.ipRevealable)).toEqual([
+          true,
+          true,
+          true,
+          true,
+        ]);
+        for (const full of ["203.0.113.45", "2001:db8:85a3:1:2:3:4:5", "198.51.100.23", "10.1.2.3"]) {
+          expect(JSON.stringify(admin)).not.toContain(full);
+        }
+        const stored = await db.sql.query<{ ip: string }>(
+          "SELECT ip FROM logger.logins WHERE account_id = $1 ORDER BY occurred_at DESC",
+          [a],
+        );
+        expect(stored.rows.map((r) => r.ip)).toEqual([
           "10.1.2.3",
           "198.51.100.23",
           "2001:db8:85a3:1:2:3:4:5",
@@ -532,15 +545,20 @@ export function describeLoggerStore(name: string, factory: () => Promise<Databas
         expect(result.actionResultsDeleted).toBeGreaterThanOrEqual(1);
         const lines = (await (await asAdmin(`/v1/accounts/${a}/logins`)).json()).items as Array<{
           eventId: string;
-          ip: string | null;
+          ipRevealable: boolean;
           ipMasked: string;
           decisions: unknown[];
         }>;
-        expect(lines.map((l) => [l.eventId, l.ip, l.ipMasked])).toEqual([
-          [recent.data.eventId, "198.51.100.4", "198.51.100.x"],
-          [old.data.eventId, null, "198.51.100.x"],
-          [oldest.data.eventId, null, "198.51.100.x"],
+        expect(lines.map((l) => [l.eventId, l.ipRevealable, l.ipMasked])).toEqual([
+          [recent.data.eventId, true, "198.51.100.x"],
+          [old.data.eventId, false, "198.51.100.x"],
+          [oldest.data.eventId, false, "198.51.100.x"],
         ]);
+        const kept = await db.sql.query<{ ip: string | null }>(
+          "SELECT ip FROM logger.logins WHERE account_id = $1 ORDER BY occurred_at DESC",
+          [a],
+        );
+        expect(kept.rows.map((r) => r.ip)).toEqual(["198.51.100.4", null, null]);
         expect(lines[0]!.decisions).toHaveLength(1);
         const left = await db.sql.query<{ n: number }>(
           "SELECT count(*) AS n FROM logger.decisions WHERE login_event_id = $1",

@@ -33,6 +33,8 @@ export const portalEnvSchema = z
     STAFF_SIGN_IN_MAX_FAILURES_PER_IP: envFields.positiveInt(20),
     /** Minutes over which failed staff sign-ins are counted. Default 15. */
     STAFF_SIGN_IN_WINDOW_MINUTES: envFields.positiveInt(15),
+    /** Second factor for support staff: `required` or `optional` (admins always need TOTP). Default optional. */
+    STAFF_MFA: z.enum(["required", "optional"]).default("optional"),
     /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). Default false. */
     TRUST_PROXY: envFields.boolean(false),
     /** Records in flight in the portal's overview consumer. Default 200. */
@@ -70,6 +72,8 @@ export interface PortalConfig {
   /** The first admin (embedded mode), or null. */
   firstAdmin: { email: string; password: string } | null;
   signIn: SignInThrottleSettings;
+  /** STAFF_MFA: whether support staff must enrol TOTP too. */
+  staffMfa: "required" | "optional";
   trustProxy: boolean;
   maxInFlight: number;
   /** The loss detector's deadline and sweep period, in milliseconds. */
@@ -94,6 +98,7 @@ export function loadPortalConfig(
       maxFailuresPerIp: e.STAFF_SIGN_IN_MAX_FAILURES_PER_IP,
       windowMinutes: e.STAFF_SIGN_IN_WINDOW_MINUTES,
     },
+    staffMfa: e.STAFF_MFA,
     trustProxy: e.TRUST_PROXY,
     maxInFlight: e.PORTAL_MAX_IN_FLIGHT,
     lossDetector: {

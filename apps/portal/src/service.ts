@@ -1,5 +1,13 @@
-import type { Bus, CommittedOffsets, EmbeddedBus, RunningStage } from "@loginguard/bus";
-import { startStage } from "@loginguard/bus";
+import { StaffRevocations } from "@loginguard/auth";
+import {
+  auditPublisher,
+  type Bus,
+  type CommittedOffsets,
+  type EmbeddedBus,
+  type RunningStage,
+  startRevocationReader,
+  startStage,
+} from "@loginguard/bus";
 import { type Database, migrate } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
 import type { ServiceModule } from "@loginguard/http";
@@ -16,9 +24,11 @@ import { staffSessionRoutes } from "./http/staff-session-routes";
 import { LossDetector } from "./loss/detector";
 import { WATCH_STAGE, watchStage } from "./loss/watch-stage";
 import { WatchStore } from "./loss/watch-store";
+import { MfaStore } from "./mfa/mfa-store";
 import { LoginRateSampler } from "./overview/metrics-sampler";
 import { overviewStage } from "./overview/overview-stage";
 import { OverviewStore } from "./overview/overview-store";
+import { portalErasureStage, portalPrivacy } from "./privacy/account-data";
 import { StaffSessionStore } from "./staff/session-store";
 import { SignInThrottle } from "./staff/sign-in-throttle";
 import { StaffExistsError, StaffStore } from "./staff/staff-store";
@@ -86,24 +96,40 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
         clock,
       })
     : undefined;
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
   const auth = {
+    revocations,
     sessionSecret: config.staffSessionSecret,
     adminKeys: config.adminKeys,
     secureCookies: config.production,
     sessions,
   };
 
+  const audit = auditPublisher(bus, "portal");
   const routes = new Hono();
   routes.route("/", pageRoutes({ config, sessions, assets }));
   routes.route(
     "/",
     staffSessionRoutes({
       ...auth,
-      signIn: { staff, throttle, sessions, clock },
+      signIn: {
+        staff,
+        throttle,
+        sessions,
+        clock,
+        secondFactor: {
+          mfa: new MfaStore(db),
+          key: config.staffSessionSecret,
+          supportRequired: config.staffMfa === "required",
+        },
+      },
       trustProxy: config.trustProxy,
+      audit,
+      logger,
     }),
   );
-  routes.route("/", adminStaffRoutes({ ...auth, staff }));
+  routes.route("/", adminStaffRoutes({ ...auth, staff, audit, trustProxy: config.trustProxy, clock }));
   routes.route(
     "/",
     overviewRoutes({
@@ -119,6 +145,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
   let migrated = false;
   let stage: RunningStage | undefined;
   let watcher: RunningStage | undefined;
+  let erasure: RunningStage | undefined;
   let pruner: NodeJS.Timeout | undefined;
 
   async function runMigrations(): Promise<void> {
@@ -157,6 +184,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     name: "portal",
     routes,
     openapi: portalOpenApi,
+    privacy: portalPrivacy(db),
     staff,
     overview,
     lossDetector,
@@ -164,6 +192,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
     async start() {
       await runMigrations();
       await createFirstAdmin();
+      revocationReader = await startRevocationReader(bus, revocations, { service: "portal" });
       await prune();
       pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
       pruner.unref();
@@ -184,6 +213,7 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
         );
         lossDetector.start();
       } else logger.warn("no committed offsets given: the loss detector does not run");
+      erasure = await startStage(bus, portalErasureStage(db, logger.child({ stage: "portal-erasure" })));
       assets.warm().then(
         (ms) => logger.info({ ms: Math.round(ms) }, "portal pages ready"),
         (err: unknown) =>
@@ -195,9 +225,13 @@ export function createPortalService(options: PortalServiceOptions): PortalServic
       sampler.stop();
       lossDetector?.stop();
       await watcher?.stop();
+      await erasure?.stop();
+      await revocationReader?.stop();
+      revocationReader = undefined;
       await stage?.stop();
       stage = undefined;
       watcher = undefined;
+      erasure = undefined;
     },
   };
 }

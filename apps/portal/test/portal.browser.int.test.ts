@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The CLI command itself (the cli package exports only its start API).
 import { staffCommand } from "../../cli/src/commands/staff";
 import { accessibilityGaps, lowContrastText } from "./a11y";
+import { passSecondFactor } from "./browser-mfa";
 import {
   call,
   eventually,
@@ -444,6 +445,8 @@ describe.skipIf(missing.skip)("portal in Chromium against the whole product (emb
       .toContain("Wrong email or password.");
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    // Admins enrol TOTP at their first sign-in (issue 14).
+    expect(await passSecondFactor(page, ADMIN.email)).toHaveLength(10);
     await page.getByRole("link", { name: "Staff" }).click();
     await page.waitForURL("**/console/staff");
     await expect.poll(() => page.locator("#staff-list-body").textContent()).toContain(ADMIN.email);

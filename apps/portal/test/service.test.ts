@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPortalConfig } from "../src/env";
 import { createPortalService, type PortalService } from "../src/service";
 import { decidedEvent, lockEvent } from "./events";
-import { ADMIN_KEY, PLAYER_SECRET, STAFF_SECRET } from "./portal-fixture";
+import { ADMIN_KEY, PLAYER_SECRET, STAFF_SECRET, signInStaff } from "./portal-fixture";
 
 describe("the portal service on the embedded event log", () => {
   let db: Database;
@@ -46,11 +46,16 @@ describe("the portal service on the embedded event log", () => {
     const admin = await service.staff.credentials("first.admin@example.com");
     expect(admin?.role).toBe("admin");
     expect(admin?.createdBy).toBe("ADMIN_EMAIL");
-    const res = await app.request("/v1/staff/sessions", {
+    // The password alone answers the TOTP enrolment (admins must use a second factor)...
+    const first = await app.request("/v1/staff/sessions", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "first.admin@example.com", password: "first admin password" }),
     });
+    expect(first.status).toBe(401);
+    expect((await first.json()).type).toMatch(/mfa-enrolment-required$/);
+    // ...completed with a real code, the admin is signed in.
+    const { res } = await signInStaff(app, "first.admin@example.com", "first admin password");
     expect(res.status).toBe(200);
   });
 

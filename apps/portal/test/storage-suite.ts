@@ -1,6 +1,7 @@
 import { type Database, migrate } from "@loginguard/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PORTAL_SCHEMA } from "../src/db/migrations";
+import { MfaStore } from "../src/mfa/mfa-store";
 import { overviewStage } from "../src/overview/overview-stage";
 import { OverviewStore } from "../src/overview/overview-store";
 import { StaffSessionStore } from "../src/staff/session-store";
@@ -8,6 +9,13 @@ import { signIn } from "../src/staff/sign-in";
 import { SignInThrottle } from "../src/staff/sign-in-throttle";
 import { StaffExistsError, StaffStore } from "../src/staff/staff-store";
 import { decidedEvent, lockEvent } from "./events";
+
+/** Support staff without STAFF_MFA=required: password only (second factor tests: mfa.test.ts). */
+const secondFactorOf = (db: Database) => ({
+  mfa: new MfaStore(db),
+  key: "k".repeat(32),
+  supportRequired: false,
+});
 
 const SETTINGS = { maxFailuresPerEmail: 5, maxFailuresPerIp: 8, windowMinutes: 15 };
 const PASSWORD = "correct horse battery";
@@ -61,7 +69,13 @@ export function describePortalStorage(
       const staff = new StaffStore(db);
       await staff.create({ email: "bo@example.com", role: "support", password: PASSWORD, createdBy: "test" });
       const sessions = new StaffSessionStore(db);
-      const deps = { staff, sessions, throttle: new SignInThrottle(db, SETTINGS), clock: () => new Date() };
+      const deps = {
+        staff,
+        sessions,
+        throttle: new SignInThrottle(db, SETTINGS),
+        clock: () => new Date(),
+        secondFactor: secondFactorOf(db),
+      };
       const result = await signIn(deps, {
         email: "bo@example.com",
         password: PASSWORD,
@@ -82,7 +96,13 @@ export function describePortalStorage(
       const staff = new StaffStore(db);
       await staff.create({ email: "cy@example.com", role: "support", password: PASSWORD, createdBy: null });
       const throttle = new SignInThrottle(db, SETTINGS);
-      const deps = { staff, sessions: new StaffSessionStore(db), throttle, clock: () => new Date() };
+      const deps = {
+        staff,
+        sessions: new StaffSessionStore(db),
+        throttle,
+        clock: () => new Date(),
+        secondFactor: secondFactorOf(db),
+      };
       const wrong = await signIn(deps, {
         email: "cy@example.com",
         password: "nope",
@@ -108,7 +128,13 @@ export function describePortalStorage(
       await staff.create({ email: "di@example.com", role: "support", password: PASSWORD, createdBy: null });
       let now = new Date("2030-01-01T10:00:00Z");
       const throttle = new SignInThrottle(db, SETTINGS);
-      const deps = { staff, sessions: new StaffSessionStore(db), throttle, clock: () => now };
+      const deps = {
+        staff,
+        sessions: new StaffSessionStore(db),
+        throttle,
+        clock: () => now,
+        secondFactor: secondFactorOf(db),
+      };
       for (let i = 0; i < 5; i++) {
         const r = await signIn(deps, {
           email: "di@example.com",

@@ -1,4 +1,12 @@
-import { type Bus, type RetryPolicy, type RunningStage, startStage } from "@loginguard/bus";
+import { StaffRevocations } from "@loginguard/auth";
+import {
+  auditPublisher,
+  type Bus,
+  type RetryPolicy,
+  type RunningStage,
+  startRevocationReader,
+  startStage,
+} from "@loginguard/bus";
 import type { Database } from "@loginguard/db";
 import { describeError } from "@loginguard/errors";
 import type { ServiceModule } from "@loginguard/http";
@@ -13,6 +21,7 @@ import { registerNotificationSeries } from "./handlers/delivery-log";
 import type { ResponderDeps } from "./handlers/deps";
 import { accountChangeStage, decisionStage, notificationStage } from "./handlers/stages";
 import { responderOpenApi } from "./openapi";
+import { responderErasureStage, responderPrivacy } from "./privacy";
 import { responderRoutes } from "./routes";
 import { createStore, migrateResponder, type ResponderStore } from "./store";
 
@@ -87,7 +96,11 @@ export function createResponderService(options: ResponderServiceOptions): Servic
   if (!config.staffSessionSecret) {
     logger.warn("STAFF_SESSION_SECRET not set: staff routes accept ADMIN_API_KEYS only");
   }
+  const revocations = new StaffRevocations();
+  let revocationReader: { stop(): Promise<void> } | undefined;
   const routes = responderRoutes({
+    revocations,
+    audit: auditPublisher(bus, "responder"),
     store,
     ingestKeys: config.ingestKeys,
     adminKeys: config.adminKeys,
@@ -112,9 +125,11 @@ export function createResponderService(options: ResponderServiceOptions): Servic
     name: "responder",
     routes,
     openapi: responderOpenApi,
+    privacy: responderPrivacy(db),
     async start() {
       await migrateResponder(db, logger);
       registerNotificationSeries();
+      revocationReader = await startRevocationReader(bus, revocations, { service: "responder" });
       await prune();
       pruner = setInterval(() => void prune(), HOUR_MS);
       pruner.unref();
@@ -123,6 +138,9 @@ export function createResponderService(options: ResponderServiceOptions): Servic
         stages.push(await startStage(bus, decisionStage(deps, settings)));
         stages.push(await startStage(bus, notificationStage(deps, settings)));
         stages.push(await startStage(bus, accountChangeStage(deps, settings)));
+        stages.push(
+          await startStage(bus, responderErasureStage(db, logger.child({ stage: "responder-erasure" }))),
+        );
       } catch (err) {
         await Promise.allSettled(stages.map((s) => s.stop()));
         stages = [];
@@ -143,6 +161,8 @@ export function createResponderService(options: ResponderServiceOptions): Servic
       stages = [];
       await Promise.all(running.map((s) => s.stop()));
       await email.close();
+      await revocationReader?.stop();
+      revocationReader = undefined;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { type ApiKeys, bearerToken, matchApiKey } from "./api-keys";
 import { verifyPlayerToken } from "./player-token";
+import type { StaffRevocations } from "./revocations";
 import {
   checkCsrfToken,
   DEFAULT_SESSION_TIMEOUTS,
@@ -64,6 +65,8 @@ export interface StaffAuthOptions {
   secureCookies?: boolean;
   /** Roles allowed; default both. */
   roles?: StaffRole[];
+  /** Sessions signed out or voided elsewhere (sign-out, staff disabled): refused at once. */
+  revocations?: StaffRevocations;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -83,6 +86,9 @@ export function staffAuth(options: StaffAuthOptions): MiddlewareHandler<{ Variab
     } else {
       const session = openStaffSession(getCookie(c, STAFF_COOKIE), options.sessionSecret, timeouts);
       if (!session) throw problems.unauthorized("Sign in to the console: no session, or it expired");
+      if (options.revocations?.isRevoked(session)) {
+        throw problems.unauthorized("This session was signed out; sign in again");
+      }
       if (
         !SAFE_METHODS.has(c.req.method) &&
         !checkCsrfToken(session.sid, c.req.header("x-csrf-token"), options.sessionSecret)

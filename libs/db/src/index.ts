@@ -1,5 +1,6 @@
 export { bytea } from "./columns";
 export { DataDirLockedError, LOCK_FILE } from "./data-dir-lock";
+export { type AccountTable, deleteAccountRows, selectAccountRows } from "./erase";
 export { mapPostgresError } from "./errors";
 export { type MigrateResult, migrate } from "./migrate";
 export { type OpenDatabaseOptions, openDatabase } from "./open";

@@ -228,6 +228,62 @@ export const OperatorActionSchema = z.object({
 });
 
 export type OperatorAction = z.infer<typeof OperatorActionSchema>;
+
+/**
+ * Erase this account's personal data (topic `account.erased`, docs/ARCHITECTURE.md sections 2 and 9).
+ * Carries no reason and no staff identity: those stay in the audit trail only.
+ */
+export const AccountErasedSchema = z.object({
+  accountId,
+  erasureId: z.string().min(1).max(64),
+  requestedAt: isoTime,
+});
+
+/** One service erased an account's data (topic `erasure.completed`): rows deleted per table. */
+export const ErasureCompletedSchema = z.object({
+  accountId,
+  erasureId: z.string().min(1).max(64),
+  service: z.string().min(1).max(64),
+  deleted: z.record(z.string(), z.number().int().nonnegative()),
+  completedAt: isoTime,
+});
+
+/** Staff actions every service audits (docs/ARCHITECTURE.md section 6, "Support staff"). */
+export const AUDIT_ACTIONS = [
+  "unlock",
+  "staff_sign_in",
+  "staff_sign_in_failed",
+  "staff_sign_out",
+  "staff_created",
+  "staff_role_changed",
+  "staff_disabled",
+  "ip_revealed",
+  "outbox_viewed",
+  "account_exported",
+  "account_erased",
+  "stage_changed",
+  "rules_changed",
+] as const;
+
+/**
+ * A staff action seen by a service that does not own the audit trail (topic `audit.recorded`);
+ * account-security appends it, deduplicated by event id.
+ */
+export const AuditRecordedSchema = z.object({
+  at: isoTime,
+  actor: z.object({
+    kind: z.enum(["staff", "player", "system"]),
+    id: z.string().max(256).nullable(),
+    email: z.string().max(254).nullable(),
+  }),
+  /** The player account the action touched; null for staff-only actions (sign-in, staff created). */
+  accountId: accountId.nullable(),
+  action: z.string().min(1).max(64),
+  reason: z.string().max(2000).nullable(),
+  clientIp: z.string().max(64).nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
 export type LoginAttempted = z.infer<typeof LoginAttemptedSchema>;
 export type Location = z.infer<typeof LocationSchema>;
 export type LoginLocated = z.infer<typeof LoginLocatedSchema>;
@@ -241,4 +297,7 @@ export type AccountChanged = z.infer<typeof AccountChangedSchema>;
 export type ActionCompleted = z.infer<typeof ActionCompletedSchema>;
 export type IpFlagged = z.infer<typeof IpFlaggedSchema>;
 export type NotificationRequested = z.infer<typeof NotificationRequestedSchema>;
+export type AccountErased = z.infer<typeof AccountErasedSchema>;
+export type ErasureCompleted = z.infer<typeof ErasureCompletedSchema>;
+export type AuditRecorded = z.infer<typeof AuditRecordedSchema>;
 export type IpClass = (typeof IP_CLASSES)[number];

@@ -15,6 +15,12 @@ export const TOPICS = {
    * replays); account-security appends each to its audit trail. Keyed by the stage or tool.
    */
   operatorActions: "operator.actions",
+  /** A staff request to erase an account's personal data; every service holding any deletes it. */
+  accountErased: "account.erased",
+  /** One service's report that it erased an account's data (key: accountId). */
+  erasureCompleted: "erasure.completed",
+  /** A staff action recorded by the service that saw it, appended to the audit trail by account-security. */
+  auditRecorded: "audit.recorded",
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

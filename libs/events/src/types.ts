@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import {
   AccountChangedSchema,
+  AccountErasedSchema,
   ActionCompletedSchema,
+  AuditRecordedSchema,
+  ErasureCompletedSchema,
   IpFlaggedSchema,
   LoginAttemptedSchema,
   LoginLocatedSchema,
@@ -22,6 +25,9 @@ export const EVENT_SCHEMAS = {
   "loginguard.ip.flagged.v1": IpFlaggedSchema,
   "loginguard.notification.requested.v1": NotificationRequestedSchema,
   "loginguard.operator.action.v1": OperatorActionSchema,
+  "loginguard.account.erased.v1": AccountErasedSchema,
+  "loginguard.erasure.completed.v1": ErasureCompletedSchema,
+  "loginguard.audit.recorded.v1": AuditRecordedSchema,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -37,6 +43,9 @@ export const EVENT_TYPES = {
   ipFlagged: "loginguard.ip.flagged.v1",
   notificationRequested: "loginguard.notification.requested.v1",
   operatorAction: "loginguard.operator.action.v1",
+  accountErased: "loginguard.account.erased.v1",
+  erasureCompleted: "loginguard.erasure.completed.v1",
+  auditRecorded: "loginguard.audit.recorded.v1",
 } as const satisfies Record<string, EventType>;
 
 export function isKnownEventType(type: string): type is EventType {

@@ -145,6 +145,10 @@ export class ProductApi {
   overview() {
     return this.#call("GET", "/v1/overview", KEYS.admin);
   }
+  /** Any staff API with the admin key. */
+  admin(method: string, path: string, body?: unknown) {
+    return this.#call(method, path, KEYS.admin, body);
+  }
   audit(accountId: string) {
     return this.#call("GET", `/v1/audit?accountId=${encodeURIComponent(accountId)}`, KEYS.admin);
   }

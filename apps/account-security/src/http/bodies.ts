@@ -43,9 +43,12 @@ export const StaffUnlockBody = z
   .object({ reason: z.string().trim().min(1, "a reason is required").max(2000) })
   .strict();
 
-/** `GET /v1/audit` query. */
+/** `GET /v1/audit` query: filters by account, staff member (`actorId`) and action; `format=csv` exports. */
 export const AuditQuery = z.object({
   accountId: z.string().min(1).max(128).optional(),
+  actorId: z.string().min(1).max(256).optional(),
+  action: z.string().min(1).max(64).optional(),
+  format: z.enum(["json", "csv"]).default("json"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(200).optional(),
 });

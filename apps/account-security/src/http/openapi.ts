@@ -2,6 +2,7 @@ import type { OpenApiFragment } from "@loginguard/http";
 import { z } from "zod";
 import { GameAnswerBody, LinkAnswerBody, LinkViewBody } from "./answer-routes";
 import { AnswerBody, ChallengeBody, SettingsBody, StaffUnlockBody, VerifyBody } from "./bodies";
+import { privacyPaths, privacySchemas } from "./privacy-openapi";
 
 /** A request body's JSON Schema, generated from the zod schema the route validates with. */
 function body(schema: z.ZodType) {
@@ -201,6 +202,19 @@ export const accountSecurityOpenApi: OpenApiFragment = {
         security: staff,
         parameters: [
           { name: "accountId", in: "query", schema: { type: "string" } },
+          { name: "actorId", in: "query", description: "The staff member's id", schema: { type: "string" } },
+          {
+            name: "action",
+            in: "query",
+            description: "unlock, staff_sign_in, ip_revealed, ...",
+            schema: { type: "string" },
+          },
+          {
+            name: "format",
+            in: "query",
+            description: "csv: the whole filtered trail as text/csv (newest first, at most 50,000 rows)",
+            schema: { enum: ["json", "csv"], default: "json" },
+          },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
           { name: "cursor", in: "query", schema: { type: "string" } },
         ],
@@ -214,6 +228,7 @@ export const accountSecurityOpenApi: OpenApiFragment = {
         },
       },
     },
+    ...privacyPaths,
   },
   components: {
     securitySchemes: {
@@ -247,6 +262,7 @@ export const accountSecurityOpenApi: OpenApiFragment = {
           knownCountries: { type: "array", items: { type: "string" } },
         },
       },
+      ...privacySchemas,
       PlayerSecurity: {
         type: "object",
         properties: {

@@ -1,4 +1,4 @@
-import { type ApiKeys, type AuthVariables, staffAuth } from "@loginguard/auth";
+import { type ApiKeys, type AuthVariables, type StaffRevocations, staffAuth } from "@loginguard/auth";
 import { problems, readJson } from "@loginguard/http";
 import { pickLanguage } from "@loginguard/i18n";
 import type { Hono } from "hono";
@@ -7,6 +7,7 @@ import { answerView, type LoginAnswers } from "../answers";
 import { type AuditLog, BadCursorError } from "../state/audit-log";
 import type { DecisionStore } from "../state/decision-store";
 import type { UnlockPolicy } from "../state/unlock-challenges";
+import { auditCsv } from "./audit-csv";
 import { AccountIdParam, AuditQuery, StaffUnlockBody } from "./bodies";
 import { clientAddress } from "./client-address";
 import { securityProblems } from "./problems";
@@ -26,6 +27,8 @@ export interface StaffRoutesOptions {
   trustProxy: boolean;
   unlockPolicy: UnlockPolicy;
   clock: () => Date;
+  /** Sessions signed out elsewhere, refused at once. */
+  revocations?: StaffRevocations;
 }
 
 /** Decisions shown per account on the staff view. */
@@ -40,6 +43,7 @@ export function mountStaffRoutes(
     sessionSecret: options.staffSessionSecret,
     adminKeys: options.adminApiKeys,
     secureCookies: options.secureCookies,
+    revocations: options.revocations,
   });
   const { actions } = options;
 
@@ -95,6 +99,14 @@ export function mountStaffRoutes(
           query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
           "The query failed validation",
         );
+      }
+      if (query.data.format === "csv") {
+        const { format: _f, limit: _l, cursor: _c, ...filter } = query.data;
+        c.header("content-disposition", 'attachment; filename="loginguard-audit.csv"');
+        c.header("cache-control", "no-store");
+        return c.body(await auditCsv(options.audit, filter), 200, {
+          "content-type": "text/csv; charset=utf-8",
+        });
       }
       try {
         const page = await options.audit.list(query.data);

@@ -7,7 +7,8 @@ import { audit } from "./tables";
 export interface AuditEntry {
   at: Date;
   actor: { kind: "staff" | "player" | "system"; id: string | null; email: string | null };
-  accountId: string;
+  /** The player account acted on; null for staff-only actions (sign-in, staff created). */
+  accountId: string | null;
   /** What was done: `unlock`, `settings_change`, `lock_by_player`, ... */
   action: string;
   /** Why, in the actor's words (staff must give one). */
@@ -20,6 +21,14 @@ export interface AuditEntry {
 /** A stored audit record. */
 export interface AuditRecord extends AuditEntry {
   id: number;
+}
+
+/** What the audit view filters by. */
+export interface AuditFilter {
+  accountId?: string;
+  /** The staff member's id (`actor_id`). */
+  actorId?: string;
+  action?: string;
 }
 
 /** One page of the audit trail, newest first. */
@@ -37,11 +46,12 @@ export class AuditLog {
   constructor(private readonly db: Database) {}
 
   /** Appends a record inside `tx`, so it commits or rolls back with the change it describes. */
-  async append(tx: SqlClient, entry: AuditEntry): Promise<void> {
+  async append(tx: SqlClient, entry: AuditEntry, eventId: string | null = null): Promise<void> {
     await tx.query(
       `INSERT INTO ${SCHEMA}.audit
-         (at, actor_kind, actor_id, actor_email, account_id, action, reason, client_ip, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+         (at, actor_kind, actor_id, actor_email, account_id, action, reason, client_ip, details, event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+       ON CONFLICT (event_id) DO NOTHING`,
       [
         entry.at,
         entry.actor.kind,
@@ -52,14 +62,20 @@ export class AuditLog {
         entry.reason,
         entry.clientIp,
         JSON.stringify(entry.details),
+        eventId,
       ],
     );
   }
 
-  /** A page of records, newest first, optionally of one account. `cursor` comes from the previous page. */
-  async list(query: { accountId?: string; limit: number; cursor?: string }): Promise<AuditPage> {
+  /**
+   * A page of records, newest first, optionally of one account, one staff member (`actorId`) and
+   * one action. `cursor` comes from the previous page.
+   */
+  async list(query: AuditFilter & { limit: number; cursor?: string }): Promise<AuditPage> {
     const conditions: SQL[] = [];
     if (query.accountId !== undefined) conditions.push(eq(audit.accountId, query.accountId));
+    if (query.actorId !== undefined) conditions.push(eq(audit.actorId, query.actorId));
+    if (query.action !== undefined) conditions.push(eq(audit.action, query.action));
     if (query.cursor !== undefined) conditions.push(lt(audit.id, decodeAuditCursor(query.cursor)));
     const rows = await this.db.drizzle
       .select()

@@ -1,4 +1,5 @@
 import type { ServiceSchema } from "@loginguard/db";
+import { PRIVACY_MIGRATIONS } from "./privacy-migrations";
 
 /** The PostgreSQL schema this service owns; no other service reads it. */
 export const SCHEMA = "account_security";
@@ -142,5 +143,6 @@ CREATE TABLE ${S}.answers (
 CREATE INDEX answers_by_account ON ${S}.answers (account_id, answered_at DESC);
 `,
     },
+    ...PRIVACY_MIGRATIONS,
   ],
 };

@@ -72,11 +72,12 @@ export const audit = accountSecurity.table("audit", {
   actorKind: text("actor_kind").$type<"staff" | "player" | "system">().notNull(),
   actorId: text("actor_id"),
   actorEmail: text("actor_email"),
-  accountId: text("account_id").notNull(),
+  accountId: text("account_id"),
   action: text("action").notNull(),
   reason: text("reason"),
   clientIp: text("client_ip"),
   details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+  eventId: text("event_id"),
 });
 
 export const outbox = accountSecurity.table("outbox", {

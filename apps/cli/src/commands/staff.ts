@@ -115,7 +115,7 @@ async function addStaff(
 }
 
 /** The first admin API key: ADMIN_API_KEYS, else the one embedded mode generated. */
-function adminKey(env: Record<string, string | undefined>, dataDir: string): string {
+export function adminKey(env: Record<string, string | undefined>, dataDir: string): string {
   if (env.ADMIN_API_KEYS) {
     const first = parseApiKeys(env.ADMIN_API_KEYS).values().next().value;
     if (first) return first;

@@ -1,7 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { type Bus, loadTopicsFile, topicSpecsOf } from "@loginguard/bus";
 import { configureLogging, createLogger } from "@loginguard/observability";
-import { loadPlatformEnv, openPlatform, platformOptionsFromEnv, runModules } from "@loginguard/platform";
+import {
+  loadPlatformEnv,
+  openPlatform,
+  type Platform,
+  platformOptionsFromEnv,
+  runModules,
+} from "@loginguard/platform";
 import { createAllModules, selectServices } from "../compose";
 import { type EmbeddedSecrets, loadOrCreateSecrets, withEmbeddedDefaults } from "../embedded-secrets";
 
@@ -15,6 +21,8 @@ export interface StartedLoginguard {
   firstStart: boolean;
   /** The event log the product runs on (tests read and re-publish records through it). */
   bus: Bus;
+  /** The event log and database every service of this process runs on (tests look at them directly). */
+  platform: Platform;
   stop(): Promise<void>;
   stopped: Promise<void>;
 }
@@ -63,6 +71,7 @@ export async function startLoginguard(env: Record<string, string | undefined>): 
       secrets,
       firstStart,
       bus: platform.bus,
+      platform,
       stop: running.stop,
       stopped: running.stopped,
     };

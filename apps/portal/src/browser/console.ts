@@ -7,6 +7,10 @@
 
 import { api, problemCode } from "./api";
 import { staffAnswers } from "./console-answers";
+import { auditPage, renderAudit } from "./console-audit";
+import { renderHistory } from "./console-history";
+import { mountPrivacySection } from "./console-privacy";
+import { wireSignIn } from "./console-sign-in";
 import { byId, type Child, el, replace, say, table, timeEl } from "./dom";
 import {
   countryText,
@@ -18,10 +22,10 @@ import {
   lang,
   problemMessage,
   t,
-  waitText,
   word,
 } from "./format";
 import { renderDeadLetterHow, renderStuck } from "./operations-panels";
+import { p } from "./privacy-strings";
 import type {
   AuditItem,
   NotificationItem,
@@ -58,41 +62,6 @@ async function fillSection<T>(
 }
 
 // ---- sign-in and sign-out ----
-
-function wireSignIn(): void {
-  const form = byId<HTMLFormElement>("sign-in-form");
-  const result = byId("sign-in-result");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    const email = String(data.get("email") ?? "").trim();
-    const password = String(data.get("password") ?? "");
-    if (!email || !password) {
-      say(result, t.signInWrong, "error");
-      return;
-    }
-    const button = form.querySelector("button");
-    if (button) button.disabled = true;
-    const res = await api<{ csrfToken: string }>("/v1/staff/sessions", {
-      method: "POST",
-      body: { email, password },
-    });
-    if (button) button.disabled = false;
-    if (res.ok) {
-      location.reload();
-      return;
-    }
-    const message =
-      res.status === 429
-        ? fill(t.signInThrottled, { wait: waitText(res.problem.retryAfter ?? 900) })
-        : res.status === 401
-          ? t.signInWrong
-          : problemMessage(res.status, res.problem);
-    say(result, message, "error");
-    byId<HTMLInputElement>("sign-in-password").value = "";
-    byId<HTMLInputElement>("sign-in-password").focus();
-  });
-}
 
 function wireSignOut(): void {
   document.getElementById("sign-out")?.addEventListener("click", async () => {
@@ -306,33 +275,6 @@ function renderDecisions(sec: StaffSecurity): Child {
   );
 }
 
-function renderHistory(page: Page<StaffHistoryItem>): Child {
-  if (page.items.length === 0) return el("p", { class: "muted" }, t.historyEmpty);
-  return table(
-    t.sectionHistory,
-    [t.col_time, t.col_result, t.col_country, t.col_ip, t.col_device, t.col_action, t.col_explanation],
-    page.items.map((i) => [
-      when(i.occurredAt),
-      el(
-        "span",
-        { class: `badge ${i.result === "failure" ? "bad" : "good"}` },
-        i.result === "failure" ? t.resultFailure : t.resultSuccess,
-      ),
-      el("span", { class: "nowrap" }, countryText(i.country)),
-      el("span", { class: "mono nowrap" }, i.ip ?? i.ipMasked ?? "—"),
-      el(
-        "div",
-        {},
-        el("span", {}, i.device ?? t.unknownDevice),
-        i.userAgent ? el("div", { class: "muted small ua" }, i.userAgent) : null,
-        i.deviceId ? el("div", { class: "muted small mono ua" }, i.deviceId) : null,
-      ),
-      i.action ? el("span", { class: `badge action ${i.action}` }, word("staffAction", i.action)) : "—",
-      i.explanation ? el("div", { class: "explain" }, i.explanation) : "",
-    ]),
-  );
-}
-
 function renderNotifications(data: { items: NotificationItem[] }): Child {
   if (data.items.length === 0) return el("p", { class: "muted" }, t.notificationsEmpty);
   return table(
@@ -349,8 +291,9 @@ function renderNotifications(data: { items: NotificationItem[] }): Child {
   );
 }
 
-function outboxTable(items: OutboxItem[], withAccount: boolean): Child {
+function outboxTable(items: OutboxItem[], withAccount: boolean, codesHidden = false): Child {
   if (items.length === 0) return el("p", { class: "muted" }, t.outboxEmpty);
+  const note = codesHidden ? el("p", { class: "muted small codes-hidden" }, p.codesHidden) : null;
   const headers = [
     t.col_time,
     ...(withAccount ? [t.col_account] : []),
@@ -358,7 +301,7 @@ function outboxTable(items: OutboxItem[], withAccount: boolean): Child {
     t.col_to,
     t.col_message,
   ];
-  return table(
+  const rows = table(
     t.sectionOutbox,
     headers,
     items.map((m) => [
@@ -374,21 +317,7 @@ function outboxTable(items: OutboxItem[], withAccount: boolean): Child {
       ),
     ]),
   );
-}
-
-function renderAudit(data: { items: AuditItem[] }): Child {
-  if (data.items.length === 0) return el("p", { class: "muted" }, t.auditEmpty);
-  return table(
-    t.sectionAudit,
-    [t.col_time, t.col_who, t.col_what, t.col_why, t.col_from],
-    data.items.map((a) => [
-      when(a.at),
-      `${word("lockedBy", a.actor.kind)}${a.actor.email ? ` · ${a.actor.email}` : a.actor.id ? ` · ${a.actor.id}` : ""}`,
-      el("code", {}, a.action),
-      a.reason ?? "—",
-      el("span", { class: "mono nowrap" }, a.clientIp ?? "—"),
-    ]),
-  );
+  return note ? el("div", {}, note, rows) : rows;
 }
 
 function wireUnlock(accountId: string, reload: () => Promise<void>): void {
@@ -451,16 +380,24 @@ async function accountPage(accountId: string): Promise<void> {
     replace(byId("account-settings-body"), ...renderSettings(res.data));
     replace(byId("decisions-body"), renderDecisions(res.data), staffAnswers(res.data.answers));
   };
-  const loadAudit = () => fillSection(`audit`, `/v1/audit?accountId=${q}&limit=50`, renderAudit);
+  const loadAudit = () =>
+    fillSection(`audit`, `/v1/audit?accountId=${q}&limit=50`, (d: { items: AuditItem[] }) => renderAudit(d));
+  if (document.body.dataset.role === "admin") mountPrivacySection(accountId);
   wireUnlock(accountId, async () => {
     await Promise.all([loadSecurity(), loadAudit()]);
   });
   await Promise.all([
     loadSecurity(),
-    fillSection("history", `/v1/accounts/${id}/logins?limit=50&lang=${lang}`, renderHistory),
+    fillSection(
+      "history",
+      `/v1/accounts/${id}/logins?limit=50&lang=${lang}`,
+      (page: Page<StaffHistoryItem>) => renderHistory(accountId, page),
+    ),
     fillSection("notifications", `/v1/accounts/${id}/notifications?limit=50`, renderNotifications),
-    fillSection("account-outbox", `/v1/outbox?accountId=${q}&limit=20`, (d: { items: OutboxItem[] }) =>
-      outboxTable(d.items, false),
+    fillSection(
+      "account-outbox",
+      `/v1/outbox?accountId=${q}&limit=20`,
+      (d: { items: OutboxItem[]; codesHidden?: boolean }) => outboxTable(d.items, false, d.codesHidden),
     ),
     loadAudit(),
   ]);
@@ -520,9 +457,14 @@ async function main(): Promise<void> {
       return;
     }
     case "outbox":
-      await fillSection("outbox", "/v1/outbox?limit=100", (d: { items: OutboxItem[] }) =>
-        outboxTable(d.items, true),
+      await fillSection(
+        "outbox",
+        "/v1/outbox?limit=100",
+        (d: { items: OutboxItem[]; codesHidden?: boolean }) => outboxTable(d.items, true, d.codesHidden),
       );
+      return;
+    case "audit":
+      await auditPage();
       return;
     case "staff": {
       const load = () => fillSection("staff-list", "/v1/admin/staff", renderStaff);

@@ -26,7 +26,8 @@ export interface HistoryItem {
 
 /** `GET /v1/accounts/{id}/logins` item (logger, staff). */
 export interface StaffHistoryItem extends HistoryItem {
-  ip?: string | null;
+  /** A full IP is still kept: staff may reveal it with a reason (audited). */
+  ipRevealable?: boolean;
   ipClass?: string;
   gameId?: string | null;
   serverId?: string | null;
@@ -97,7 +98,7 @@ export interface AuditItem {
   id: number;
   at: string;
   actor: { kind: string; id: string | null; email: string | null };
-  accountId: string;
+  accountId: string | null;
   action: string;
   reason: string | null;
   clientIp: string | null;

@@ -87,5 +87,19 @@ CREATE INDEX login_watch_accepted ON ${S}.login_watch (accepted_at);
 CREATE INDEX login_watch_recorded ON ${S}.login_watch (recorded_partition, recorded_offset);
 `,
     },
+    {
+      id: 4,
+      name: "staff can be disabled",
+      sql: `ALTER TABLE ${S}.staff ADD COLUMN disabled_at timestamptz;`,
+    },
+    {
+      id: 5,
+      name: "staff second factor: TOTP secret, last accepted step, recovery code hashes",
+      sql: `
+ALTER TABLE ${S}.staff ADD COLUMN totp_secret text;
+ALTER TABLE ${S}.staff ADD COLUMN totp_last_step bigint;
+ALTER TABLE ${S}.staff ADD COLUMN totp_enabled_at timestamptz;
+ALTER TABLE ${S}.staff ADD COLUMN recovery_hashes jsonb;`,
+    },
   ],
 };

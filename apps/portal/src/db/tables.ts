@@ -14,6 +14,7 @@ export const staff = portal.table("staff", {
   createdAt: at("created_at").notNull(),
   createdBy: text("created_by"),
   lastSignInAt: at("last_sign_in_at"),
+  disabledAt: at("disabled_at"),
 });
 
 export const staffSessions = portal.table("staff_sessions", {

@@ -136,6 +136,37 @@ export const portalOpenApi: OpenApiFragment = {
         },
       },
     },
+    "/v1/admin/staff/{id}": {
+      patch: {
+        summary: "Change a staff member's role or disable them (admin), with a reason",
+        description:
+          "Audited (staff_role_changed, staff_disabled). Signs the member out of every session at once: " +
+          "every service refuses their cookies as soon as it reads the audit event.",
+        security: staffSession,
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["reason"],
+                properties: {
+                  role: { type: "string", enum: ["support", "admin"] },
+                  disabled: { const: true },
+                  reason: { type: "string", minLength: 1, maxLength: 2000 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "The account as it is now" },
+          "400": problem("No change or no reason"),
+          "404": problem("No such staff account"),
+        },
+      },
+    },
     "/v1/overview": {
       get: {
         summary: "Console overview: logins per minute, decisions by rule, locked accounts, dead letters",

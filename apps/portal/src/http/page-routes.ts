@@ -175,6 +175,7 @@ export function pageRoutes(options: PageRoutesOptions): Hono {
   routes.get("/console", (c) => consoleView(c, { kind: "home" }));
   routes.get("/console/outbox", (c) => consoleView(c, { kind: "outbox" }));
   routes.get("/console/staff", (c) => consoleView(c, { kind: "staff" }));
+  routes.get("/console/audit", (c) => consoleView(c, { kind: "audit" }));
   routes.get("/console/accounts/:accountId", (c) => {
     const accountId = boundedId(c.req.param("accountId"));
     if (!accountId) throw problems.notFound("No such account");

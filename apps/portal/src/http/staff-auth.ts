@@ -1,4 +1,10 @@
-import { type ApiKeys, type AuthVariables, type StaffRole, staffAuth } from "@loginguard/auth";
+import {
+  type ApiKeys,
+  type AuthVariables,
+  type StaffRevocations,
+  type StaffRole,
+  staffAuth,
+} from "@loginguard/auth";
 import { problems } from "@loginguard/http";
 import type { MiddlewareHandler } from "hono";
 import type { StaffSessionStore } from "../staff/session-store";
@@ -8,6 +14,8 @@ export interface PortalStaffAuthOptions {
   adminKeys: ApiKeys;
   secureCookies: boolean;
   sessions: StaffSessionStore;
+  /** Sessions signed out or voided (also by another portal replica), refused at once. */
+  revocations?: StaffRevocations;
   /** Roles allowed; default both. */
   roles?: StaffRole[];
 }
@@ -24,6 +32,7 @@ export function portalStaffAuth(
     adminKeys: options.adminKeys,
     secureCookies: options.secureCookies,
     roles: options.roles,
+    revocations: options.revocations,
   });
   return (c, next) =>
     base(c, async () => {

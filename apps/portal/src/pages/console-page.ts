@@ -9,6 +9,7 @@ export type ConsoleView =
   | { kind: "home" }
   | { kind: "account"; accountId: string }
   | { kind: "outbox" }
+  | { kind: "audit" }
   | { kind: "staff" };
 
 /** The staff member signed in, as the page shows them. */
@@ -31,6 +32,7 @@ function nav(s: Strings, view: ConsoleView, role: StaffRole): SafeHtml {
   return html`<nav class="console-nav" aria-label="${s.navMain}"><ul>
 ${item("/console", s.navAccounts, view.kind === "home" || view.kind === "account")}
 ${item("/console/outbox", s.navOutbox, view.kind === "outbox")}
+${item("/console/audit", s.sectionAudit, view.kind === "audit")}
 ${role === "admin" ? item("/console/staff", s.navStaff, view.kind === "staff") : ""}
 </ul></nav>`;
 }
@@ -156,7 +158,9 @@ export function consolePage(o: {
         ? outboxMain(s)
         : view.kind === "staff"
           ? staffMain(s)
-          : homeMain(s);
+          : view.kind === "audit"
+            ? html`<h1>${s.sectionAudit}</h1>${section("audit-trail", s.sectionAudit)}`
+            : homeMain(s);
   const title = view.kind === "account" ? `${s.accountHeading} ${view.accountId}` : s.consoleTitle;
   const who = html`<span class="who">${fill(s.signedInAs, { email: viewer.email, role: s[`role_${viewer.role}`] })}</span>
 <button type="button" id="sign-out" class="link-button">${s.signOut}</button>`;

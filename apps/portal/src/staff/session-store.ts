@@ -35,6 +35,16 @@ export class StaffSessionStore {
       .where(and(eq(staffSessions.sid, sid), isNull(staffSessions.endedAt)));
   }
 
+  /** Signs out every open session of a staff member (disabled, or role changed); answers their ids. */
+  async endAllFor(staffId: string, at: Date): Promise<string[]> {
+    const rows = await this.db.drizzle
+      .update(staffSessions)
+      .set({ endedAt: at })
+      .where(and(eq(staffSessions.staffId, staffId), isNull(staffSessions.endedAt)))
+      .returning({ sid: staffSessions.sid });
+    return rows.map((r) => r.sid);
+  }
+
   /** True when the session was opened here and not signed out. */
   async isActive(sid: string): Promise<boolean> {
     const [row] = await this.db.drizzle

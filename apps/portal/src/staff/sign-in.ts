@@ -1,4 +1,6 @@
 import { newSessionId, type StaffSession } from "@loginguard/auth";
+import { type SecondFactorDeps, secondFactor } from "../mfa/second-factor";
+import type { EnrolmentOffer } from "../mfa/totp";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { StaffSessionStore } from "./session-store";
 import type { SignInThrottle } from "./sign-in-throttle";
@@ -10,6 +12,7 @@ export interface SignInDeps {
   throttle: SignInThrottle;
   sessions: StaffSessionStore;
   clock: () => Date;
+  secondFactor: SecondFactorDeps;
 }
 
 /** One sign-in attempt as the HTTP route received it. */
@@ -18,10 +21,24 @@ export interface SignInAttempt {
   password: string;
   clientIp: string | null;
   userAgent: string | null;
+  /** A TOTP or recovery code (second step). */
+  code?: string;
+  /** The token of an enrolment offer, sent back with its first code. */
+  enrolmentToken?: string;
 }
 
 export type SignInResult =
-  | { outcome: "signed_in"; session: StaffSession; account: StaffAccount }
+  | {
+      outcome: "signed_in";
+      session: StaffSession;
+      account: StaffAccount;
+      mfa: "totp" | "recovery" | "none" | "enrolled";
+      /** Shown once, right after enrolment. */
+      recoveryCodes?: string[];
+    }
+  /** The password was right; a TOTP or recovery code is needed. */
+  | { outcome: "mfa_required" }
+  | { outcome: "mfa_enrolment_required"; offer: EnrolmentOffer }
   /** Unknown email or wrong password: the caller cannot tell which. */
   | { outcome: "invalid" }
   | { outcome: "throttled"; retryAfterSeconds: number };
@@ -41,13 +58,21 @@ export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<
   const ok = found
     ? await verifyPassword(found.passwordHash, attempt.password)
     : await verifyAgainstDummy(attempt.password);
-  if (!found || !ok) {
+  if (!found || !ok || found.disabledAt) {
     await deps.throttle.recordFailure(email, attempt.clientIp, now);
     return { outcome: "invalid" };
   }
 
-  await deps.throttle.clearEmail(email);
   const { passwordHash: _hash, ...account } = found;
+  const second = await secondFactor(deps.secondFactor, account, attempt, now);
+  if (second.outcome === "invalid") {
+    await deps.throttle.recordFailure(email, attempt.clientIp, now);
+    return { outcome: "invalid" };
+  }
+  if (second.outcome === "required") return { outcome: "mfa_required" };
+  if (second.outcome === "enrolment_required")
+    return { outcome: "mfa_enrolment_required", offer: second.offer };
+  await deps.throttle.clearEmail(email);
   const session: StaffSession = {
     sid: newSessionId(),
     staffId: account.id,
@@ -64,5 +89,11 @@ export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<
     userAgent: attempt.userAgent,
   });
   await deps.staff.recordSignIn(account.id, now);
-  return { outcome: "signed_in", session, account: { ...account, lastSignInAt: now } };
+  return {
+    outcome: "signed_in",
+    session,
+    account: { ...account, lastSignInAt: now },
+    mfa: second.method,
+    recoveryCodes: second.recoveryCodes,
+  };
 }

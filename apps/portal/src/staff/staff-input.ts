@@ -14,3 +14,13 @@ export const NewStaffBody = z
   .strict();
 
 export type NewStaff = z.infer<typeof NewStaffBody>;
+
+/** `PATCH /v1/admin/staff/{id}`: a new role, and/or `disabled: true` (disabling cannot be undone). */
+export const StaffChangeBody = z
+  .object({
+    role: z.enum(["support", "admin"]).optional(),
+    disabled: z.literal(true).optional(),
+    reason: z.string().trim().min(1, "a reason is required").max(2000),
+  })
+  .strict()
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, { message: "give role or disabled" });

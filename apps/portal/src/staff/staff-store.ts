@@ -13,6 +13,8 @@ export interface StaffAccount {
   createdAt: Date;
   createdBy: string | null;
   lastSignInAt: Date | null;
+  /** Set once an admin disabled the account: it can no longer sign in. */
+  disabledAt: Date | null;
 }
 
 /** A staff account with its password hash, for sign-in only. */
@@ -50,6 +52,7 @@ const toAccount = (row: typeof staff.$inferSelect): StaffAccount => ({
   createdAt: row.createdAt,
   createdBy: row.createdBy,
   lastSignInAt: row.lastSignInAt,
+  disabledAt: row.disabledAt,
 });
 
 /** Staff accounts in the `portal` schema, with argon2id password hashes. */
@@ -72,6 +75,7 @@ export class StaffStore {
       createdAt: input.now ?? new Date(),
       createdBy: input.createdBy,
       lastSignInAt: null,
+      disabledAt: null,
     };
     try {
       await this.db.drizzle.insert(staff).values(row);
@@ -106,6 +110,18 @@ export class StaffStore {
   async count(): Promise<number> {
     const [row] = await this.db.drizzle.select({ n: count() }).from(staff);
     return Number(row?.n ?? 0);
+  }
+
+  /** Changes the role and/or disables the account; answers it as it is now, or undefined when unknown. */
+  async update(
+    id: string,
+    change: { role?: StaffRole; disabledAt?: Date },
+  ): Promise<StaffAccount | undefined> {
+    const set: Partial<typeof staff.$inferInsert> = {};
+    if (change.role) set.role = change.role;
+    if (change.disabledAt) set.disabledAt = change.disabledAt;
+    if (Object.keys(set).length > 0) await this.db.drizzle.update(staff).set(set).where(eq(staff.id, id));
+    return this.byId(id);
   }
 
   async recordSignIn(id: string, at: Date): Promise<void> {

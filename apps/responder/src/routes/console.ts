@@ -1,4 +1,5 @@
 import type { AuthVariables } from "@loginguard/auth";
+import type { AuditPublisher } from "@loginguard/bus";
 import { problems } from "@loginguard/http";
 import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
@@ -18,6 +19,16 @@ export interface ConsoleRoutesOptions {
   outbox: OutboxStore;
   deliveries: DeliveryStore;
   staff: MiddlewareHandler<{ Variables: AuthVariables }>;
+  /** Every outbox view is audited (outbox_viewed) before the answer. */
+  audit: AuditPublisher;
+}
+
+/** One-time codes in a message (6 digits on their own). */
+const CODE = /(?<!\d)\d{6}(?!\d)/g;
+
+/** The message with its one-time codes hidden: support staff see that a code was sent, not the code. */
+export function hideCodes(text: string): string {
+  return text.replace(CODE, "••••••");
 }
 
 /** What the support console reads: the local outbox and each account's notifications. */
@@ -30,16 +41,33 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Hono<{ Variables: 
       throw problems.badRequest("accountId must be 1 to 128 characters");
     }
     const messages = await options.outbox.list({ accountId, limit: limitOf(c.req.query("limit")) });
+    const who = c.var.staff;
+    const admin = who.role === "admin";
+    try {
+      await options.audit({
+        actor: { kind: "staff", id: who.id, email: who.email },
+        accountId: accountId ?? null,
+        action: "outbox_viewed",
+        reason: null,
+        clientIp: null,
+        details: { messages: messages.length, codesShown: admin, role: who.role },
+      });
+    } catch (err) {
+      throw problems.unavailable("The outbox view cannot be audited now; try again", err);
+    }
+    const show = admin ? (t: string) => t : hideCodes;
+    c.header("cache-control", "no-store");
     return c.json({
+      codesHidden: !admin,
       items: messages.map((m) => ({
         id: m.id,
         accountId: m.accountId,
         channel: m.channel,
         to: m.recipient,
         language: m.language,
-        subject: m.subject,
-        text: m.text,
-        html: m.html,
+        subject: m.subject === null ? null : show(m.subject),
+        text: show(m.text),
+        html: m.html === null ? null : show(m.html),
         createdAt: m.createdAt.toISOString(),
       })),
     });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type ApiKeys, staffAuth } from "@loginguard/auth";
+import { type ApiKeys, type StaffRevocations, staffAuth } from "@loginguard/auth";
+import type { AuditPublisher } from "@loginguard/bus";
 import { Hono } from "hono";
 import type { ResponderStore } from "../store";
 import { consoleRoutes } from "./console";
@@ -12,6 +13,10 @@ export interface ResponderRoutesOptions {
   /** The portal's staff session secret; null: only admin API keys reach staff routes. */
   staffSessionSecret: string | null;
   secureCookies?: boolean;
+  /** Sessions signed out elsewhere, refused at once. */
+  revocations?: StaffRevocations;
+  /** Where staff views of the outbox are audited. */
+  audit: AuditPublisher;
 }
 
 /** The responder's HTTP API: contact directory, outbox and notification history. */
@@ -21,10 +26,14 @@ export function responderRoutes(options: ResponderRoutesOptions): Hono {
     sessionSecret: options.staffSessionSecret ?? randomBytes(32).toString("hex"),
     adminKeys: options.adminKeys,
     secureCookies: options.secureCookies,
+    revocations: options.revocations,
   });
   const { store } = options;
   const routes = new Hono();
   routes.route("/", contactRoutes({ contacts: store.contacts, ingestKeys: options.ingestKeys, staff }));
-  routes.route("/", consoleRoutes({ outbox: store.outbox, deliveries: store.deliveries, staff }));
+  routes.route(
+    "/",
+    consoleRoutes({ outbox: store.outbox, deliveries: store.deliveries, staff, audit: options.audit }),
+  );
   return routes;
 }

@@ -18,6 +18,8 @@ describe("responder HTTP API", () => {
   let store: ResponderStore;
   let app: Hono;
 
+  const audited: Array<{ action: string; accountId: string | null; details: Record<string, unknown> }> = [];
+
   beforeAll(async () => {
     made = pgliteFactory();
     db = await made.open();
@@ -32,6 +34,9 @@ describe("responder HTTP API", () => {
         ingestKeys: new Map([["eu-login", INGEST_KEY]]),
         adminKeys: new Map([["ops", ADMIN_KEY]]),
         staffSessionSecret: SESSION_SECRET,
+        audit: async (entry) => {
+          audited.push(entry);
+        },
       }),
     );
   });
@@ -146,5 +151,31 @@ describe("responder HTTP API", () => {
     ]);
     expect((await app.request("/v1/outbox")).status).toBe(401);
     expect((await asAdmin("/v1/outbox?limit=500")).status).toBe(400);
+  });
+
+  it("hides unlock codes from support staff, shows them to admins, and audits every view", async () => {
+    await store.outbox.put({
+      id: "ob-code",
+      accountId: "p-6",
+      channel: "sms",
+      recipient: "+15005550006",
+      language: "en",
+      subject: null,
+      text: "Your loginguard unlock code is 483920. It expires in 10 minutes.",
+      html: null,
+    });
+    audited.length = 0;
+    const { cookie } = staffCookie();
+    const support = await (await app.request("/v1/outbox?accountId=p-6", { headers: { cookie } })).json();
+    expect(support.codesHidden).toBe(true);
+    expect(JSON.stringify(support)).not.toContain("483920");
+    expect(support.items[0].text).toContain("unlock code is ••••••");
+    const admin = await (await asAdmin("/v1/outbox?accountId=p-6")).json();
+    expect(admin.codesHidden).toBe(false);
+    expect(admin.items[0].text).toContain("483920");
+    expect(audited.map((a) => [a.action, a.accountId, a.details.codesShown])).toEqual([
+      ["outbox_viewed", "p-6", false],
+      ["outbox_viewed", "p-6", true],
+    ]);
   });
 });

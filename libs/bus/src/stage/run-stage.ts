@@ -256,6 +256,8 @@ async function runStage<E extends CloudEvent>(bus: Bus, def: StageDefinition<E>)
     const inChunk = new Set<string>();
     for (const record of records) {
       metrics.stageRecordsIn.inc({ stage: def.name, topic: record.topic });
+      // A compaction tombstone (an erased account's key on account.changed) is no event: skip it.
+      if (isTombstone(record)) continue;
       const decoded = def.decode(record);
       if (!decoded.ok) {
         logger.warn(
@@ -435,6 +437,11 @@ function gate(): { promise: Promise<void>; resolve: () => void } {
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : "unknown";
+}
+
+/** A keyed record with no value and no CloudEvent headers (docs/ARCHITECTURE.md section 2, `account.erased`). */
+function isTombstone(record: BusRecord): boolean {
+  return record.value === null && record.key !== null && record.headers.ce_type === undefined;
 }
 
 function toList(result: HandlerResult): Emit[] {
