@@ -2,6 +2,7 @@ import { requireComponents } from "@loginguard/testing";
 import { startWebhookReceiver, type WebhookReceiver } from "@loginguard/testing/webhooks";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { passSecondFactor } from "./browser-mfa";
 import { call, eventually, minutesAgo, type Product, postLogins, putContact, startProduct } from "./product";
 
 const missing = requireComponents("chromium");
@@ -159,6 +160,8 @@ describe.skipIf(missing.skip)(
       await staff.page.getByLabel("Email").fill(ADMIN.email);
       await staff.page.getByLabel("Password").fill(ADMIN.password);
       await staff.page.getByRole("button", { name: "Sign in" }).click();
+      // Admins enrol TOTP at their first sign-in (issue 14).
+      expect(await passSecondFactor(staff.page, ADMIN.email)).toHaveLength(10);
       await expect.poll(() => staff.page.locator("h1").textContent()).toBe("Support console");
       await staff.page.goto(`${product.url}/console/accounts/${accountId}`);
       await expect.poll(() => staff.page.locator("#staff-answers").textContent()).toContain("was NOT them");

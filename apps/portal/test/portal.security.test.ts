@@ -266,8 +266,12 @@ describe("portal security (in process)", () => {
       return performance.now() - start;
     };
     await time("warmup@example.com");
-    const unknown = (await time("nobody1@example.com")) + (await time("nobody2@example.com"));
-    const known = (await time(SUPPORT.email)) + (await time(SUPPORT.email));
+    // The faster of two tries each, interleaved: a load spike on this shared machine only ever adds
+    // time, so the minimum is the request's own cost.
+    const unknown1 = await time("nobody1@example.com");
+    const known1 = await time(SUPPORT.email);
+    const unknown = Math.min(unknown1, await time("nobody2@example.com"));
+    const known = Math.min(known1, await time(SUPPORT.email));
     // argon2id dominates both: an unknown email must not come back in a fraction of the time.
     expect(unknown).toBeGreaterThan(known * 0.5);
     expect(known).toBeGreaterThan(unknown * 0.5);
