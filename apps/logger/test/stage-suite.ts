@@ -32,6 +32,10 @@ export const LOGGER_TOPICS = [
   TOPICS.loginRecorded,
   TOPICS.securityDecided,
   TOPICS.actionCompleted,
+  // Erasure (account.erased -> erasure.completed) and staff-session revocations (audit.recorded).
+  TOPICS.accountErased,
+  TOPICS.erasureCompleted,
+  TOPICS.auditRecorded,
 ].flatMap((t) => [t, dlqTopicOf(t)]);
 
 const ADMIN_KEY = "admin-key-".padEnd(32, "k");

@@ -10,6 +10,12 @@ export const RESPONDER_TOPICS = [
   dlqTopicOf(TOPICS.securityDecided),
   dlqTopicOf(TOPICS.notificationRequested),
   dlqTopicOf(TOPICS.accountChanged),
+  // Erasure (account.erased -> erasure.completed) and staff-session revocations (audit.recorded).
+  TOPICS.accountErased,
+  TOPICS.erasureCompleted,
+  TOPICS.auditRecorded,
+  dlqTopicOf(TOPICS.accountErased),
+  dlqTopicOf(TOPICS.auditRecorded),
 ];
 
 export async function publish(bus: Bus, topic: string, events: CloudEvent[]): Promise<void> {
