@@ -258,6 +258,7 @@ async function startCluster(options: KafkaClusterOptions): Promise<KafkaCluster>
     for (const node of nodes) node.configure();
     const formatted = nodes.map((n) => existsSync(join(root, `node-${n.id}`, "data", "meta.properties")));
     if (formatted.some((f) => !f)) {
+      // base64url of 16 bytes, as Kafka makes them; one that starts with "-" is passed with "=" (node.ts).
       const clusterId = randomBytes(16).toString("base64url");
       await Promise.all(nodes.map((n) => n.format(clusterId)));
     }
