@@ -87,7 +87,14 @@ export class KafkaNode {
     try {
       await execFileAsync(
         "java",
-        [...this.javaArgs(), "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", this.propertiesFile],
+        [
+          ...this.javaArgs(),
+          "kafka.tools.StorageTool",
+          "format",
+          `--cluster-id=${clusterId}`,
+          "-c",
+          this.propertiesFile,
+        ],
         { timeout: 60_000 },
       );
     } catch (err) {
