@@ -4,6 +4,7 @@ import { configureLogging, silentLogger } from "@loginguard/observability";
 import { loadPlatformEnv, openPlatform, type PlatformEnv } from "@loginguard/platform";
 import { Presets, SingleBar } from "cli-progress";
 import { AdminClient, runningInstanceKey } from "../admin-client";
+import { processEnv } from "../env";
 import {
   apiBackend,
   type CliFilter,
@@ -63,7 +64,7 @@ export async function dlqCommand(args: string[], io: DlqIo = {}): Promise<number
   }
   let backend: DlqBackend;
   try {
-    const env = io.env ?? { ...process.env };
+    const env = io.env ?? processEnv();
     const platformEnv = loadPlatformEnv(env);
     configureLogging({ level: platformEnv.LOG_LEVEL === "info" ? "warn" : platformEnv.LOG_LEVEL });
     backend = await openBackend(env, platformEnv, parsed.url);

@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { loadPlatformEnv } from "@loginguard/platform";
 import { AdminClient, runningInstanceKey } from "../admin-client";
+import { processEnv } from "../env";
 import { formatTable } from "./table";
 import type { CommandIo } from "./topics";
 
@@ -57,7 +58,7 @@ export async function stagesCommand(args: string[], io: CommandIo = {}): Promise
     if (!Number.isInteger(limit) || limit < 1) return usage("--max-in-flight must be a positive integer");
   }
 
-  const env = io.env ?? { ...process.env };
+  const env = io.env ?? processEnv();
   let clients: AdminClient[];
   try {
     const platformEnv = loadPlatformEnv(env);
